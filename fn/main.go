@@ -1,0 +1,49 @@
+// Command mirrorset is a KRM function that turns ImageContentSourcePolicies
+// into ImageDigestMirrorSets and ImageTagMirrorSets, applies a default
+// mirrorSourcePolicy, consolidates entries and refuses what the cluster would
+// refuse. With no arguments it reads a ResourceList on stdin and writes it
+// back on stdout; its subcommands work on plain YAML files.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mirrorset/mirrorset/pkg/krm"
+)
+
+const usage = `mirrorset: turn ImageContentSourcePolicy into ImageDigestMirrorSet/ImageTagMirrorSet.
+
+Usage:
+  mirrorset < resourcelist.yaml     run as a KRM function (kustomize, kpt, Argo CD):
+                                    read a ResourceList on stdin, write it on stdout
+  mirrorset --help                  print this help
+
+functionConfig (a ConfigMap's data, or fn.kpt.dev/v1alpha1 MirrorSetConfig):
+  defaultMirrorSourcePolicy  NeverContactSource | AllowContactingSource (default: none set)
+  tagMirrors                 true | false (default false): also make an ImageTagMirrorSet from each ICSP
+  consolidate                true | false (default true): merge entries with the same source
+  keepICSP                   true | false (default false): keep each ICSP beside its new objects
+  onPolicyConflict           error | stricter | looser (default error)
+  layout                     preserve | per-registry (default preserve)
+
+Exit code 1 when any result is an error; errors are also printed on stderr.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return krm.Run(stdin, stdout, stderr)
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "error: unknown argument %q\n\n%s", args[0], usage)
+	return 2
+}

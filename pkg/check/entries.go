@@ -1,0 +1,199 @@
+package check
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+)
+
+const (
+	sourceForm = "a source is host[:port][/path] or *.domain, with a lower-case path and no tag or digest"
+	mirrorForm = "a mirror is host[:port][/path], with a lower-case path and no tag or digest"
+)
+
+// Result builds a result about field of set. Its message names the object,
+// its file and the field, so that it reads well on stderr too, where
+// kustomize and Argo CD show nothing else.
+func Result(sev fn.Severity, s *mirror.Set, field, msg string) *fn.Result {
+	r := &fn.Result{
+		Severity:    sev,
+		Message:     fmt.Sprintf("%s %q%s: %s%s", s.Kind, s.Name, inFile(s), fieldPrefix(field), msg),
+		ResourceRef: &fn.ResourceRef{APIVersion: s.Kind.APIVersion(), Kind: string(s.Kind), Name: s.Name},
+	}
+	if field != "" {
+		r.Field = &fn.Field{Path: field}
+	}
+	if s.File != "" {
+		r.File = &fn.File{Path: s.File, Index: s.FileIndex}
+	}
+	return r
+}
+
+func inFile(s *mirror.Set) string {
+	if s.File == "" {
+		return ""
+	}
+	return " in " + s.File
+}
+
+func fieldPrefix(field string) string {
+	if field == "" {
+		return ""
+	}
+	return field + " "
+}
+
+// Entries checks each entry of s on its own: the patterns, the policy
+// value, and what the node would ignore or refuse.
+func Entries(s *mirror.Set) fn.Results {
+	var rs fn.Results
+	for i, e := range s.Entries {
+		field := s.EntryField(i)
+		if why := invalidSource(e.Source); why != "" {
+			rs = append(rs, Result(fn.Error, s, field+".source", fmt.Sprintf("%q is not a valid source: %s; %s", e.Source, why, sourceForm)))
+		}
+		for j, m := range e.Mirrors {
+			if why := invalidMirror(m); why != "" {
+				rs = append(rs, Result(fn.Error, s, fmt.Sprintf("%s.mirrors[%d]", field, j), fmt.Sprintf("%q is not a valid mirror: %s; %s", m, why, mirrorForm)))
+			}
+		}
+		switch e.Policy {
+		case "", mirror.NeverContactSource, mirror.AllowContactingSource:
+		default:
+			msg := fmt.Sprintf("%q is not a mirrorSourcePolicy; use NeverContactSource or AllowContactingSource", e.Policy)
+			if fix := policySpelling(string(e.Policy)); fix != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", fix)
+			}
+			rs = append(rs, Result(fn.Error, s, field+".mirrorSourcePolicy", msg))
+		}
+		if e.Policy == mirror.NeverContactSource && contains(e.Mirrors, e.Source) {
+			rs = append(rs, Result(fn.Error, s, field, fmt.Sprintf("cannot set mirrorSourcePolicy: NeverContactSource if the source %q is one of the mirrors; remove it from mirrors", e.Source)))
+		}
+		if !hasRealMirror(e) {
+			rs = append(rs, Result(fn.Warning, s, field, fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s", e.Source, policyToo(e))))
+		}
+		if d := duplicates(e.Mirrors); len(d) > 0 {
+			rs = append(rs, Result(fn.Warning, s, field+".mirrors", fmt.Sprintf("duplicate mirrors %s: the API rejects duplicates in ImageDigestMirrorSet and ImageTagMirrorSet", quoteAll(d))))
+		}
+	}
+	return rs
+}
+
+func policyToo(e mirror.Entry) string {
+	if e.Policy == "" {
+		return ""
+	}
+	return ", and its mirrorSourcePolicy with it"
+}
+
+// policySpelling returns the policy value s means when only its case is off.
+func policySpelling(s string) string {
+	for _, p := range []mirror.Policy{mirror.NeverContactSource, mirror.AllowContactingSource} {
+		if strings.EqualFold(s, string(p)) {
+			return string(p)
+		}
+	}
+	return ""
+}
+
+func hasRealMirror(e mirror.Entry) bool {
+	for _, m := range e.Mirrors {
+		if m != e.Source {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func duplicates(list []string) []string {
+	seen := make(map[string]int, len(list))
+	var d []string
+	for _, x := range list {
+		seen[x]++
+		if seen[x] == 2 {
+			d = append(d, x)
+		}
+	}
+	return d
+}
+
+func quoteAll(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// invalidSource says why s is not a valid source, or "" if it is one.
+func invalidSource(s string) string {
+	if ValidSource(s) {
+		return ""
+	}
+	if strings.HasPrefix(s, "*") {
+		switch {
+		case s == "*" || s == "*.":
+			return "a wildcard needs a domain after it, as *.example.com"
+		case !strings.HasPrefix(s, "*."):
+			return "a wildcard must be a whole leading label, as *.example.com"
+		case strings.Contains(s, "/"):
+			return "a wildcard source matches hosts only: no path after it"
+		case strings.Contains(s, ":"):
+			return "a wildcard source matches hosts only: no port after it"
+		}
+	}
+	return invalidReference(s)
+}
+
+// invalidMirror says why s is not a valid mirror, or "" if it is one.
+func invalidMirror(s string) string {
+	if ValidMirror(s) {
+		return ""
+	}
+	if strings.HasPrefix(s, "*") {
+		return "a mirror cannot be a wildcard"
+	}
+	return invalidReference(s)
+}
+
+func invalidReference(s string) string {
+	host, path, _ := strings.Cut(s, "/")
+	last := s[strings.LastIndex(s, "/")+1:]
+	switch {
+	case s == "":
+		return "it is empty"
+	case strings.TrimSpace(s) != s || strings.ContainsAny(s, " \t\r\n"):
+		return "it contains white space"
+	case strings.Contains(s, "://"):
+		return "it has a scheme; leave out the http(s)://"
+	case strings.Contains(s, "@"):
+		return "it has a digest; name the repository only"
+	case strings.HasPrefix(s, "["):
+		return "IPv6 addresses are not accepted; use a host name"
+	case strings.HasSuffix(s, "/"):
+		return "it ends with /"
+	case strings.Contains(s, "//"):
+		return "it has an empty path component"
+	case path != "" && strings.Contains(last, ":"):
+		return fmt.Sprintf("it has a tag (%q); name the repository only", last[strings.Index(last, ":"):])
+	case strings.Contains(host, "_"):
+		return "the host name contains _"
+	case strings.ToLower(path) != path:
+		return "the path has upper-case letters"
+	case strings.Count(host, ":") > 1:
+		return "the host has more than one port separator"
+	}
+	return "it does not match the API's pattern"
+}

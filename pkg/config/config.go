@@ -1,0 +1,198 @@
+// Package config reads mirrorset's functionConfig. It accepts a ConfigMap,
+// whose data values are strings (so that `kpt fn eval -- key=value` works),
+// and a typed fn.kpt.dev/v1alpha1 MirrorSetConfig. Unknown fields and bad
+// values are errors that name the field and what it accepts.
+package config
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+)
+
+// The typed functionConfig's apiVersion and kind.
+const (
+	APIVersion = "fn.kpt.dev/v1alpha1"
+	Kind       = "MirrorSetConfig"
+)
+
+// What to do when entries for one source disagree on mirrorSourcePolicy.
+const (
+	ConflictError    = "error"    // refuse, as the cluster would
+	ConflictStricter = "stricter" // NeverContactSource wins
+	ConflictLooser   = "looser"   // AllowContactingSource wins
+)
+
+// How to group entries into objects.
+const (
+	LayoutPreserve    = "preserve"     // keep the objects the input had
+	LayoutPerRegistry = "per-registry" // one object per source registry host
+)
+
+// Config is mirrorset's functionConfig.
+type Config struct {
+	// DefaultMirrorSourcePolicy is written into every IDMS/ITMS entry that
+	// has none; empty writes nothing.
+	DefaultMirrorSourcePolicy mirror.Policy
+	// TagMirrors makes an ImageTagMirrorSet from each ICSP too.
+	TagMirrors bool
+	// Consolidate merges entries of one pool with the same source.
+	Consolidate bool
+	// KeepICSP keeps each converted ICSP beside its new objects.
+	KeepICSP bool
+	// OnPolicyConflict is one of ConflictError, ConflictStricter, ConflictLooser.
+	OnPolicyConflict string
+	// Layout is LayoutPreserve or LayoutPerRegistry.
+	Layout string
+	// Preview adds the rendered registries.conf: "" (no), "results" or
+	// "configmap".
+	Preview string
+}
+
+// Default is the configuration without a functionConfig: convert and
+// consolidate, set no policy.
+func Default() Config {
+	return Config{Consolidate: true, OnPolicyConflict: ConflictError, Layout: LayoutPreserve}
+}
+
+// Preview values.
+const (
+	PreviewNone      = ""
+	PreviewResults   = "results"
+	PreviewConfigMap = "configmap"
+)
+
+type field struct {
+	name  string
+	help  string // what the field accepts
+	parse func(c *Config, v string) bool
+}
+
+var fields = []field{
+	{"defaultMirrorSourcePolicy", "NeverContactSource or AllowContactingSource", func(c *Config, v string) bool {
+		switch mirror.Policy(v) {
+		case mirror.NeverContactSource, mirror.AllowContactingSource:
+			c.DefaultMirrorSourcePolicy = mirror.Policy(v)
+			return true
+		}
+		return false
+	}},
+	{"tagMirrors", "true or false", boolField(func(c *Config) *bool { return &c.TagMirrors })},
+	{"consolidate", "true or false", boolField(func(c *Config) *bool { return &c.Consolidate })},
+	{"keepICSP", "true or false", boolField(func(c *Config) *bool { return &c.KeepICSP })},
+	{"onPolicyConflict", "error, stricter (NeverContactSource wins) or looser (AllowContactingSource wins)", oneOf(func(c *Config) *string { return &c.OnPolicyConflict }, ConflictError, ConflictStricter, ConflictLooser)},
+	{"layout", "preserve or per-registry", oneOf(func(c *Config) *string { return &c.Layout }, LayoutPreserve, LayoutPerRegistry)},
+	{"preview", "results or configmap", oneOf(func(c *Config) *string { return &c.Preview }, PreviewResults, PreviewConfigMap)},
+}
+
+func boolField(get func(*Config) *bool) func(*Config, string) bool {
+	return func(c *Config, v string) bool {
+		b, err := strconv.ParseBool(v)
+		if err != nil || (v != "true" && v != "false") {
+			return false
+		}
+		*get(c) = b
+		return true
+	}
+}
+
+func oneOf(get func(*Config) *string, allowed ...string) func(*Config, string) bool {
+	return func(c *Config, v string) bool {
+		for _, a := range allowed {
+			if v == a {
+				*get(c) = v
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// Error is a problem with the functionConfig.
+type Error struct {
+	Field string // "" for the object as a whole
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	if e.Field == "" {
+		return "functionConfig: " + e.Msg
+	}
+	return "functionConfig field " + e.Field + ": " + e.Msg
+}
+
+// Parse reads the functionConfig in node; nil gives Default.
+func Parse(node *yaml.RNode) (Config, error) {
+	c := Default()
+	if node == nil || node.IsNilOrEmpty() {
+		return c, nil
+	}
+	if node.YNode().Kind != yaml.MappingNode {
+		return c, &Error{"", "must be a ConfigMap or a " + APIVersion + " " + Kind}
+	}
+	apiVersion, kind := node.GetApiVersion(), node.GetKind()
+	switch {
+	case apiVersion == "v1" && kind == "ConfigMap":
+		data := node.Field("data")
+		if data == nil || data.Value.IsNil() || yaml.IsYNodeEmptyMap(data.Value.YNode()) {
+			return c, nil
+		}
+		if data.Value.YNode().Kind != yaml.MappingNode {
+			return c, &Error{"data", "must be a map of strings"}
+		}
+		return c, parseFields(&c, data.Value.YNode(), "data.", true)
+	case apiVersion == APIVersion && kind == Kind:
+		return c, parseFields(&c, node.YNode(), "", false)
+	}
+	return c, &Error{"", fmt.Sprintf("kind %s %s is not accepted; use a ConfigMap or a %s %s", apiVersion, kind, APIVersion, Kind)}
+}
+
+func parseFields(c *Config, m *yaml.Node, prefix string, fromConfigMap bool) error {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i].Value, m.Content[i+1]
+		if !fromConfigMap && (k == "apiVersion" || k == "kind" || k == "metadata") {
+			continue
+		}
+		f, ok := lookup(k)
+		if !ok {
+			return &Error{prefix + k, "unknown field; known fields are " + names()}
+		}
+		if v.Kind != yaml.ScalarNode {
+			return &Error{prefix + k, "must be " + f.help}
+		}
+		if fromConfigMap && v.ShortTag() != yaml.NodeTagString {
+			// A ConfigMap's data holds strings only; kpt and kustomize quote them.
+			return &Error{prefix + k, fmt.Sprintf("must be a string in a ConfigMap (quote it: %q)", v.Value)}
+		}
+		if !fromConfigMap && f.help == "true or false" && v.ShortTag() != yaml.NodeTagBool {
+			return &Error{prefix + k, fmt.Sprintf("must be true or false, got %q", v.Value)}
+		}
+		if !f.parse(c, v.Value) {
+			return &Error{prefix + k, fmt.Sprintf("%q is not allowed; use %s", v.Value, f.help)}
+		}
+	}
+	return nil
+}
+
+func lookup(name string) (field, bool) {
+	for _, f := range fields {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return field{}, false
+}
+
+func names() string {
+	n := make([]string, len(fields))
+	for i, f := range fields {
+		n[i] = f.name
+	}
+	sort.Strings(n)
+	return strings.Join(n, ", ")
+}

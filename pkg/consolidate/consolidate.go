@@ -1,0 +1,197 @@
+// Package consolidate merges mirror entries the way a node merges them
+// anyway, so that fewer rules reach registries.conf while each node tries the
+// same mirrors in the same order. Within one pool (digest: ImageDigestMirrorSet,
+// tag: ImageTagMirrorSet), entries with the same source, across all objects,
+// become one entry that stays where the source first appeared; its mirrors are
+// in the order the node would use, without duplicates and without the source.
+package consolidate
+
+import (
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+)
+
+// Filter merges entries with the same source within each pool.
+type Filter struct {
+	// Fixed holds mirror lists that reach the node beside the sets being
+	// merged but must stay as they are (the entries of ICSPs that are kept),
+	// keyed by source; they join the digest pool's order.
+	Fixed map[string][][]string
+}
+
+// Merge is what the filter did to one source.
+type Merge struct {
+	Pool   mirror.Pool
+	Source string
+	// Into is the set that holds the merged entry; From are the other sets
+	// whose entries for Source were merged into it (a set may repeat).
+	Into *mirror.Set
+	From []*mirror.Set
+	// Entries is how many entries became one.
+	Entries int
+	// Mirrors is the merged list. Looped is true when the input lists
+	// disagree on the order: NodeOrder says which order the node used for
+	// the input; Mirrors may differ from it where the source had to go.
+	Mirrors   []string
+	Looped    bool
+	NodeOrder []string
+}
+
+// Report is what the filter did.
+type Report struct {
+	Merges []Merge
+	// Emptied are sets that lost all their entries to merges.
+	Emptied []*mirror.Set
+}
+
+type place struct {
+	set   *mirror.Set
+	entry int
+}
+
+type key struct {
+	pool   mirror.Pool
+	source string
+}
+
+// Filter merges the entries of the IDMS and ITMS in sets, in place. ICSPs are
+// left alone: they are either converted already or kept on purpose.
+func (f Filter) Filter(sets []*mirror.Set) Report {
+	groups := map[key][]place{}
+	var order []key
+	for _, s := range sets {
+		if s.Kind == mirror.ICSP {
+			continue
+		}
+		for i := range s.Entries {
+			k := key{s.Kind.Pool(), s.Entries[i].Source}
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], place{s, i})
+		}
+	}
+
+	var rep Report
+	drop := map[*mirror.Set]map[int]bool{}
+	for _, k := range order {
+		g := groups[k]
+		first := &g[0].set.Entries[g[0].entry]
+		fixed := f.Fixed[k.source]
+		if k.pool != mirror.DigestPool {
+			fixed = nil
+		}
+		if len(g) == 1 && len(fixed) == 0 && clean(first) {
+			continue
+		}
+		lists := make([][]string, 0, len(g)+len(fixed))
+		policy := first.Policy
+		for _, p := range g {
+			e := &p.set.Entries[p.entry]
+			lists = append(lists, e.Mirrors)
+			policy = stronger(policy, e.Policy)
+		}
+		nodeOrder, looped := NodeOrder(k.source, append(lists, fixed...))
+		merged := make([]string, 0, len(nodeOrder))
+		for _, m := range nodeOrder {
+			if m != k.source {
+				merged = append(merged, m)
+			}
+		}
+		if len(nodeOrder) == 0 {
+			// No list has a real mirror: the node ignores the source. Keep
+			// the first entry's mirrors, without duplicates, for the record.
+			merged = dedupe(first.Mirrors, "")
+		}
+		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g), Mirrors: merged, Looped: looped}
+		if looped {
+			m.NodeOrder = nodeOrder
+		}
+		first.Mirrors = merged
+		first.Policy = policy
+		for _, p := range g[1:] {
+			m.From = append(m.From, p.set)
+			if drop[p.set] == nil {
+				drop[p.set] = map[int]bool{}
+			}
+			drop[p.set][p.entry] = true
+		}
+		rep.Merges = append(rep.Merges, m)
+	}
+
+	for _, s := range sets {
+		d := drop[s]
+		if len(d) == 0 {
+			continue
+		}
+		kept := s.Entries[:0]
+		for i, e := range s.Entries {
+			if !d[i] {
+				kept = append(kept, e)
+			}
+		}
+		s.Entries = kept
+		if len(kept) == 0 {
+			rep.Emptied = append(rep.Emptied, s)
+		}
+	}
+	return rep
+}
+
+// clean reports whether an entry is already what a merge would make of it:
+// no duplicate mirrors, and not the source among them.
+func clean(e *mirror.Entry) bool {
+	if len(e.Mirrors) < 8 {
+		for i, m := range e.Mirrors {
+			if m == e.Source {
+				return false
+			}
+			for _, n := range e.Mirrors[:i] {
+				if n == m {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	seen := make(map[string]bool, len(e.Mirrors))
+	for _, m := range e.Mirrors {
+		if m == e.Source || seen[m] {
+			return false
+		}
+		seen[m] = true
+	}
+	return true
+}
+
+// stronger returns the policy that says more: NeverContactSource over
+// AllowContactingSource over none. Conflicts are settled before merging, so
+// this only keeps an explicit value.
+func stronger(a, b mirror.Policy) mirror.Policy {
+	rank := func(p mirror.Policy) int {
+		switch p {
+		case mirror.NeverContactSource:
+			return 2
+		case mirror.AllowContactingSource:
+			return 1
+		}
+		return 0
+	}
+	if rank(b) > rank(a) {
+		return b
+	}
+	return a
+}
+
+func dedupe(list []string, source string) []string {
+	out := make([]string, 0, len(list))
+	for i, m := range list {
+		dup := m == source
+		for _, n := range list[:i] {
+			dup = dup || n == m
+		}
+		if !dup {
+			out = append(out, m)
+		}
+	}
+	return out
+}

@@ -1,0 +1,334 @@
+package mirror
+
+import (
+	"fmt"
+	"strconv"
+
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// FieldError is a problem with one field of an object.
+type FieldError struct {
+	Field string // path, as "spec.imageDigestMirrors[0].mirrors"
+	Msg   string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+
+// Decode reads the mirror object in node, which item is the index of in its
+// ResourceList. Fields of the wrong type are errors that name the field;
+// unknown entry fields come back as warnings, since the API server prunes
+// them.
+func Decode(node *yaml.RNode, item int) (set *Set, warnings []*FieldError, err error) {
+	kind, ok := KindOf(node.GetApiVersion(), node.GetKind())
+	if !ok {
+		return nil, nil, fmt.Errorf("not a mirror object: %s %s", node.GetApiVersion(), node.GetKind())
+	}
+	set = &Set{Kind: kind, Item: item}
+	set.File, set.FileIndex = fileOf(node)
+
+	name, err := stringField(node.YNode(), "metadata", "name")
+	if err != nil {
+		return set, nil, err
+	}
+	if name == "" {
+		return set, nil, &FieldError{"metadata.name", "is required"}
+	}
+	set.Name = name
+
+	path := kind.EntriesField()
+	spec := lookup(node.YNode(), "spec")
+	if spec == nil {
+		return set, nil, nil
+	}
+	if spec.Kind != yaml.MappingNode {
+		return set, nil, &FieldError{"spec", "must be a map with " + path[1] + ", got " + describe(spec)}
+	}
+	list := lookup(spec, path[1])
+	if list == nil {
+		return set, nil, nil
+	}
+	field := path[0] + "." + path[1]
+	if list.Kind != yaml.SequenceNode {
+		return set, nil, &FieldError{field, "must be a list of {source, mirrors} entries, got " + describe(list)}
+	}
+	for i, en := range list.Content {
+		ef := field + "[" + strconv.Itoa(i) + "]"
+		e, w, err := decodeEntry(en, kind, ef)
+		if err != nil {
+			return set, warnings, err
+		}
+		warnings = append(warnings, w...)
+		set.Entries = append(set.Entries, e)
+	}
+	return set, warnings, nil
+}
+
+func decodeEntry(n *yaml.Node, kind Kind, field string) (Entry, []*FieldError, error) {
+	var e Entry
+	var warnings []*FieldError
+	if n.Kind != yaml.MappingNode {
+		return e, nil, &FieldError{field, "must be a map with source and mirrors, got " + describe(n)}
+	}
+	seenSource := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i].Value, n.Content[i+1]
+		f := field + "." + k
+		switch {
+		case k == "source":
+			s, err := scalarString(v, f)
+			if err != nil {
+				return e, nil, err
+			}
+			e.Source, seenSource = s, true
+		case k == "mirrors":
+			if isNull(v) {
+				continue
+			}
+			if v.Kind != yaml.SequenceNode {
+				return e, nil, &FieldError{f, "must be a list of strings, got " + describe(v)}
+			}
+			for j, m := range v.Content {
+				s, err := scalarString(m, f+"["+strconv.Itoa(j)+"]")
+				if err != nil {
+					return e, nil, err
+				}
+				e.Mirrors = append(e.Mirrors, s)
+			}
+		case k == "mirrorSourcePolicy" && kind != ICSP:
+			if isNull(v) {
+				continue
+			}
+			s, err := scalarString(v, f)
+			if err != nil {
+				return e, nil, err
+			}
+			e.Policy = Policy(s)
+		default:
+			msg := "is not a field of " + string(kind) + " entries; the API server drops it"
+			if k == "mirrorSourcePolicy" {
+				msg = "ImageContentSourcePolicy has no mirrorSourcePolicy; convert it to an ImageDigestMirrorSet to set one"
+			}
+			warnings = append(warnings, &FieldError{f, msg})
+		}
+	}
+	if !seenSource {
+		return e, nil, &FieldError{field + ".source", "is required"}
+	}
+	return e, warnings, nil
+}
+
+// fileOf returns the path and index annotations of node, the new or the
+// legacy ones.
+func fileOf(node *yaml.RNode) (string, int) {
+	a := node.GetAnnotations()
+	path := a[kioutil.PathAnnotation]
+	if path == "" {
+		path = a[kioutil.LegacyPathAnnotation]
+	}
+	idx := a[kioutil.IndexAnnotation]
+	if idx == "" {
+		idx = a[kioutil.LegacyIndexAnnotation]
+	}
+	i, _ := strconv.Atoi(idx)
+	return path, i
+}
+
+func lookup(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func stringField(n *yaml.Node, path ...string) (string, error) {
+	for i, p := range path {
+		if i > 0 && n != nil && n.Kind != yaml.MappingNode && !isNull(n) {
+			return "", &FieldError{joinPath(path[:i]), "must be a map, got " + describe(n)}
+		}
+		n = lookup(n, p)
+	}
+	if n == nil || isNull(n) {
+		return "", nil
+	}
+	return scalarString(n, joinPath(path))
+}
+
+func joinPath(p []string) string {
+	s := ""
+	for i, e := range p {
+		if i > 0 {
+			s += "."
+		}
+		s += e
+	}
+	return s
+}
+
+func scalarString(n *yaml.Node, field string) (string, error) {
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != yaml.NodeTagString {
+		return "", &FieldError{field, "must be a string, got " + describe(n)}
+	}
+	return n.Value, nil
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagNull
+}
+
+// describe names the YAML type of n for messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a map"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	switch n.ShortTag() {
+	case yaml.NodeTagNull:
+		return "null"
+	case yaml.NodeTagString:
+		return "a string"
+	case yaml.NodeTagInt, yaml.NodeTagFloat:
+		return "a number (" + n.Value + ")"
+	case yaml.NodeTagBool:
+		return "a boolean (" + n.Value + ")"
+	}
+	return n.ShortTag() + " " + strconv.Quote(n.Value)
+}
+
+// EntriesNode builds the YAML list for entries, as kind k spells it.
+func EntriesNode(k Kind, entries []Entry) *yaml.RNode {
+	list := yaml.NewListRNode()
+	for _, e := range entries {
+		m := yaml.NewMapRNode(nil)
+		m.YNode().Content = append(m.YNode().Content, yaml.NewStringRNode("source").YNode(), yaml.NewStringRNode(e.Source).YNode())
+		if len(e.Mirrors) > 0 {
+			m.YNode().Content = append(m.YNode().Content, yaml.NewStringRNode("mirrors").YNode(), yaml.NewListRNode(e.Mirrors...).YNode())
+		}
+		if e.Policy != "" && k != ICSP {
+			m.YNode().Content = append(m.YNode().Content, yaml.NewStringRNode("mirrorSourcePolicy").YNode(), yaml.NewStringRNode(string(e.Policy)).YNode())
+		}
+		list.YNode().Content = append(list.YNode().Content, m.YNode())
+	}
+	return list
+}
+
+// SetEntries replaces the entry list of the object in node with entries.
+// Entry nodes that already say the same thing are reused, comments and all.
+func SetEntries(node *yaml.RNode, k Kind, entries []Entry) error {
+	path := k.EntriesField()
+	old := map[string][]*yaml.Node{}
+	if list := lookup(lookup(node.YNode(), path[0]), path[1]); list != nil && list.Kind == yaml.SequenceNode {
+		for _, n := range list.Content {
+			if s, err := stringField(n, "source"); err == nil {
+				old[s] = append(old[s], n)
+			}
+		}
+	}
+	fresh := EntriesNode(k, entries)
+	for i, e := range entries {
+		for _, n := range old[e.Source] {
+			if _, _, err := decodeEntry(n, k, ""); err == nil && sameEntry(n, k, e) {
+				fresh.YNode().Content[i] = n
+				break
+			}
+		}
+	}
+	spec, err := node.Pipe(yaml.LookupCreate(yaml.MappingNode, path[0]))
+	if err != nil {
+		return fmt.Errorf("setting %s: %w", path[0], err)
+	}
+	return spec.PipeE(yaml.SetField(path[1], fresh))
+}
+
+func sameEntry(n *yaml.Node, k Kind, e Entry) bool {
+	d, w, err := decodeEntry(n, k, "")
+	return err == nil && len(w) == 0 && Equal([]Entry{d}, []Entry{e})
+}
+
+// droppedMetadata are the metadata fields that a cluster fills in and that
+// must not travel into a new object (`oc get -o yaml` leaves them behind).
+var droppedMetadata = []string{"uid", "resourceVersion", "generation", "creationTimestamp",
+	"managedFields", "ownerReferences", "namespace", "selfLink", "deletionTimestamp",
+	"deletionGracePeriodSeconds", "finalizers", "generateName"}
+
+// lastApplied is kubectl's copy of the previous object, which would describe
+// the ICSP, not the new object.
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
+// ConvertNode returns a new object of kind k with entries, taking the name,
+// labels and annotations of from (an ICSP). Fields the cluster filled in are
+// dropped, and so is status.
+func ConvertNode(from *yaml.RNode, k Kind, entries []Entry) (*yaml.RNode, error) {
+	n := yaml.NewMapRNode(nil)
+	if err := n.PipeE(yaml.SetField("apiVersion", yaml.NewStringRNode(k.APIVersion()))); err != nil {
+		return nil, err
+	}
+	if err := n.PipeE(yaml.SetField("kind", yaml.NewStringRNode(string(k)))); err != nil {
+		return nil, err
+	}
+	meta := from.Field("metadata")
+	if meta != nil {
+		m := meta.Value.Copy()
+		for _, f := range droppedMetadata {
+			if err := m.PipeE(yaml.Clear(f)); err != nil {
+				return nil, err
+			}
+		}
+		if a := m.Field("annotations"); a != nil {
+			if err := a.Value.PipeE(yaml.Clear(lastApplied)); err != nil {
+				return nil, err
+			}
+			if len(a.Value.YNode().Content) == 0 {
+				if err := m.PipeE(yaml.Clear("annotations")); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := n.PipeE(yaml.SetField("metadata", m)); err != nil {
+			return nil, err
+		}
+	}
+	spec := yaml.NewMapRNode(nil)
+	if err := spec.PipeE(yaml.SetField(k.EntriesField()[1], EntriesNode(k, entries))); err != nil {
+		return nil, err
+	}
+	return n, n.PipeE(yaml.SetField("spec", spec))
+}
+
+// NewNode returns a new object of kind k named name with entries, carrying
+// the given annotations (the file and index of the item it stands beside).
+func NewNode(k Kind, name string, annotations map[string]string, entries []Entry) (*yaml.RNode, error) {
+	n := yaml.NewMapRNode(nil)
+	if err := n.PipeE(yaml.SetField("apiVersion", yaml.NewStringRNode(k.APIVersion()))); err != nil {
+		return nil, err
+	}
+	if err := n.PipeE(yaml.SetField("kind", yaml.NewStringRNode(string(k)))); err != nil {
+		return nil, err
+	}
+	if err := n.SetName(name); err != nil {
+		return nil, err
+	}
+	if len(annotations) > 0 {
+		if err := n.SetAnnotations(annotations); err != nil {
+			return nil, err
+		}
+	}
+	spec := yaml.NewMapRNode(nil)
+	if err := spec.PipeE(yaml.SetField(k.EntriesField()[1], EntriesNode(k, entries))); err != nil {
+		return nil, err
+	}
+	return n, n.PipeE(yaml.SetField("spec", spec))
+}

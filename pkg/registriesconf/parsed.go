@@ -1,0 +1,60 @@
+package registriesconf
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/containers/image/v5/pkg/sysregistriesv2"
+	"github.com/containers/image/v5/types"
+)
+
+// Parsed is a registries.conf loaded by containers/image itself, as CRI-O
+// loads it on the node. containers/image reads configuration from files
+// only, so Parse writes conf to a private folder that Close removes.
+type Parsed struct {
+	dir string
+	sys *types.SystemContext
+}
+
+// Parse loads conf with containers/image, with no drop-in files, and
+// returns its errors (bad TOML, conflicting or invalid entries).
+func Parse(conf []byte) (*Parsed, error) {
+	dir, err := os.MkdirTemp("", "mirrorset-registries-")
+	if err != nil {
+		return nil, fmt.Errorf("parse registries.conf: %w", err)
+	}
+	path := filepath.Join(dir, "registries.conf")
+	if err := os.WriteFile(path, conf, 0o600); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("parse registries.conf: %w", err)
+	}
+	p := &Parsed{dir: dir, sys: &types.SystemContext{
+		SystemRegistriesConfPath: path,
+		// A folder that does not exist: no drop-ins, not even the host's.
+		SystemRegistriesConfDirPath: filepath.Join(dir, "registries.conf.d"),
+	}}
+	// Load now, bypassing the cache, so that errors show here.
+	if _, err := sysregistriesv2.TryUpdatingCache(p.sys); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("parse registries.conf: %w", err)
+	}
+	return p, nil
+}
+
+// SystemContext points containers/image at the parsed file.
+func (p *Parsed) SystemContext() *types.SystemContext { return p.sys }
+
+// FindRegistry returns the [[registry]] entry containers/image uses for ref
+// (a host, repository or image reference), or nil when none matches.
+func (p *Parsed) FindRegistry(ref string) (*sysregistriesv2.Registry, error) {
+	return sysregistriesv2.FindRegistry(p.sys, ref)
+}
+
+// Close removes the file and drops containers/image's cache of it.
+func (p *Parsed) Close() error {
+	err := os.RemoveAll(p.dir)
+	// The cache is keyed by path; other open Parsed values reload theirs.
+	sysregistriesv2.InvalidateCache()
+	return err
+}

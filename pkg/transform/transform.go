@@ -1,0 +1,477 @@
+// Package transform is mirrorset's core. It takes the mirror objects of a
+// ResourceList and the functionConfig, and decides what comes out: ICSPs
+// converted, default policies written, conflicts refused or settled, entries
+// consolidated and regrouped, and everything the cluster would refuse
+// reported as an error. It sees only mirror.Sets, so the reading and writing
+// of YAML around it can change without touching it.
+package transform
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/mirrorset/mirrorset/pkg/check"
+	"github.com/mirrorset/mirrorset/pkg/config"
+	"github.com/mirrorset/mirrorset/pkg/consolidate"
+	"github.com/mirrorset/mirrorset/pkg/convert"
+	"github.com/mirrorset/mirrorset/pkg/layout"
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/policy"
+)
+
+// How says how an output object relates to the input item it stands at.
+type How int
+
+// The ways an output object comes to be.
+const (
+	Unchanged How = iota // the input object as it came
+	Updated              // the input object with new entries
+	Converted            // a new kind made from the input object (ICSP to IDMS or ITMS)
+	Created              // a new object in the input object's place and file
+)
+
+func (h How) String() string {
+	return [...]string{"unchanged", "updated", "converted", "created"}[h]
+}
+
+// Out is one output object. Its Item is the index of the input item whose
+// place (and, for Converted, metadata) it takes.
+type Out struct {
+	*mirror.Set
+	How How
+}
+
+// Output is what Run decided.
+type Output struct {
+	// Outs are the output objects, in output order (by Item). An input
+	// mirror object that no Out stands for is removed. Empty when Failed.
+	Outs    []Out
+	Results fn.Results
+}
+
+// Failed reports whether any result is an error; the input must then pass
+// through unchanged.
+func (o *Output) Failed() bool {
+	for _, r := range o.Results {
+		if r.Severity == fn.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// Run runs mirrorset on the mirror objects in, which it does not modify.
+func Run(cfg config.Config, in []*mirror.Set) Output {
+	r := &run{cfg: cfg, origin: map[*mirror.Set]*mirror.Set{}, converted: map[*mirror.Set]bool{}}
+	r.checkInput(in)
+	work := r.convert(in)
+	if r.failed() {
+		return r.output(nil)
+	}
+	r.applyDefault(work)
+	r.settleConflicts(work)
+	if r.failed() {
+		return r.output(nil)
+	}
+	if cfg.Consolidate {
+		work = r.consolidate(work)
+	}
+	var created map[*mirror.Set]bool
+	if cfg.Layout == config.LayoutPerRegistry {
+		work, created = r.regroup(work)
+	}
+	r.checkOutput(work)
+	if r.failed() {
+		return r.output(nil)
+	}
+	return r.output(r.outs(in, work, created))
+}
+
+type run struct {
+	cfg       config.Config
+	results   fn.Results
+	origin    map[*mirror.Set]*mirror.Set // work set -> input set it copies
+	converted map[*mirror.Set]bool        // work sets made from an ICSP
+}
+
+func (r *run) add(rs ...*fn.Result) { r.results = append(r.results, rs...) }
+
+func (r *run) failed() bool {
+	o := Output{Results: r.results}
+	return o.Failed()
+}
+
+func (r *run) checkInput(in []*mirror.Set) {
+	seen := map[mirror.Kind]map[string]*mirror.Set{}
+	for _, s := range in {
+		r.add(check.Entries(s)...)
+		if seen[s.Kind] == nil {
+			seen[s.Kind] = map[string]*mirror.Set{}
+		}
+		if first := seen[s.Kind][s.Name]; first != nil {
+			r.add(check.Result(fn.Error, s, "metadata.name", fmt.Sprintf("a second %s named %q (the first is item %d%s); names must be unique", s.Kind, s.Name, first.Item, fileNote(first))))
+			continue
+		}
+		seen[s.Kind][s.Name] = s
+	}
+}
+
+func fileNote(s *mirror.Set) string {
+	if s.File == "" {
+		return ""
+	}
+	return " in " + s.File
+}
+
+// convert copies the input sets into the working list, replacing each ICSP by
+// what it converts to.
+func (r *run) convert(in []*mirror.Set) []*mirror.Set {
+	existing := map[mirror.Kind]map[string]*mirror.Set{mirror.IDMS: {}, mirror.ITMS: {}}
+	for _, s := range in {
+		if s.Kind != mirror.ICSP {
+			existing[s.Kind][s.Name] = s
+		}
+	}
+	conv := convert.Filter{TagMirrors: r.cfg.TagMirrors}
+	var work []*mirror.Set
+	for _, s := range in {
+		if s.Kind != mirror.ICSP || r.cfg.KeepICSP {
+			c := clone(s)
+			r.origin[c] = s
+			work = append(work, c)
+		}
+		if s.Kind != mirror.ICSP {
+			continue
+		}
+		var made, skipped []string
+		for _, n := range conv.Convert(s) {
+			if other := existing[n.Kind][n.Name]; other != nil {
+				if r.cfg.KeepICSP {
+					// Converted on an earlier run: the ICSP was kept beside it.
+					skipped = append(skipped, fmt.Sprintf("%s %q", n.Kind, n.Name))
+					continue
+				}
+				r.add(check.Result(fn.Error, s, "metadata.name", fmt.Sprintf("converting it would make a second %s %q (item %d%s); rename one of them, or set keepICSP if that %s was converted from this ICSP", n.Kind, n.Name, other.Item, fileNote(other), n.Kind)))
+				continue
+			}
+			existing[n.Kind][n.Name] = n
+			r.converted[n] = true
+			work = append(work, n)
+			made = append(made, fmt.Sprintf("%s %q", n.Kind, n.Name))
+		}
+		switch {
+		case len(made) > 0:
+			msg := "converted into " + strings.Join(made, " and ")
+			if r.cfg.TagMirrors {
+				msg += " (tag pulls now use these mirrors too; the ICSP applied to digest pulls only)"
+			}
+			if r.cfg.KeepICSP {
+				msg += "; the ICSP is kept"
+			} else {
+				msg += "; the ICSP is removed"
+			}
+			r.add(check.Result(fn.Info, s, "", msg))
+		case len(skipped) > 0:
+			r.add(check.Result(fn.Info, s, "", "kept as it is: "+strings.Join(skipped, " and ")+" already exists, converted on an earlier run"))
+		}
+	}
+	return work
+}
+
+func clone(s *mirror.Set) *mirror.Set {
+	c := *s
+	c.Entries = make([]mirror.Entry, len(s.Entries))
+	for i, e := range s.Entries {
+		c.Entries[i] = e.Clone()
+	}
+	return &c
+}
+
+func (r *run) applyDefault(work []*mirror.Set) {
+	changed := policy.Default{Policy: r.cfg.DefaultMirrorSourcePolicy}.Filter(work)
+	for _, s := range work {
+		if n := changed[s]; n > 0 {
+			r.add(check.Result(fn.Info, s, "", fmt.Sprintf("mirrorSourcePolicy %s set on %d %s", r.cfg.DefaultMirrorSourcePolicy, n, plural(n, "entry", "entries"))))
+		}
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (r *run) settleConflicts(work []*mirror.Set) {
+	for _, c := range policy.Conflicts(work) {
+		never, allow := c.Never[0], c.Allow[0]
+		where := fmt.Sprintf("NeverContactSource in %s %s, AllowContactingSource%s in %s %s",
+			never.Set.Ref(), never.Set.EntryField(never.Entry), noPolicy(allow), allow.Set.Ref(), allow.Set.EntryField(allow.Entry))
+		var winner mirror.Policy
+		switch r.cfg.OnPolicyConflict {
+		case config.ConflictStricter:
+			winner = mirror.NeverContactSource
+		case config.ConflictLooser:
+			winner = mirror.AllowContactingSource
+		default:
+			r.add(check.Result(fn.Error, never.Set, never.Set.EntryField(never.Entry)+".mirrorSourcePolicy",
+				fmt.Sprintf("conflicting mirrorSourcePolicy for source %q: %s; the Machine Config Operator refuses this and renders no registries.conf at all. Make them agree, or set onPolicyConflict to stricter or looser", c.Source, where)))
+			continue
+		}
+		if stuck := policy.Settle(c, winner); len(stuck) > 0 {
+			p := stuck[0]
+			r.add(check.Result(fn.Error, p.Set, p.Set.EntryField(p.Entry),
+				fmt.Sprintf("conflicting mirrorSourcePolicy for source %q (%s) cannot be settled: an ImageContentSourcePolicy cannot carry NeverContactSource; set keepICSP to false", c.Source, where)))
+			continue
+		}
+		r.add(check.Result(fn.Warning, never.Set, never.Set.EntryField(never.Entry)+".mirrorSourcePolicy",
+			fmt.Sprintf("conflicting mirrorSourcePolicy for source %q (%s) settled by onPolicyConflict=%s: every entry now has %s", c.Source, where, r.cfg.OnPolicyConflict, winner)))
+	}
+}
+
+func noPolicy(p policy.Place) string {
+	if p.Set.Entries[p.Entry].Policy == "" {
+		return " (no policy)"
+	}
+	return ""
+}
+
+func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
+	fixed := map[string][][]string{}
+	for _, s := range work {
+		if s.Kind == mirror.ICSP {
+			for _, e := range s.Entries {
+				fixed[e.Source] = append(fixed[e.Source], e.Mirrors)
+			}
+		}
+	}
+	rep := consolidate.Filter{Fixed: fixed}.Filter(work)
+	for _, m := range rep.Merges {
+		if m.Entries > 1 {
+			msg := fmt.Sprintf("%d %s entries for source %q merged into this one (from %s): mirrors %s", m.Entries, m.Pool, m.Source, refs(m.From), list(m.Mirrors))
+			r.add(check.Result(fn.Info, m.Into, "", msg))
+		}
+		if m.Looped {
+			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("the %s mirror lists for source %q disagree on the order; the node would use %s for the input and will use %s now", m.Pool, m.Source, list(m.NodeOrder), list(m.Mirrors))))
+		}
+	}
+	emptied := map[*mirror.Set]bool{}
+	for _, s := range rep.Emptied {
+		emptied[s] = true
+		r.add(check.Result(fn.Info, s, "", "removed: all its entries were merged into other objects"))
+	}
+	out := work[:0]
+	for _, s := range work {
+		if !emptied[s] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func refs(sets []*mirror.Set) string {
+	var names []string
+	seen := map[*mirror.Set]bool{}
+	for _, s := range sets {
+		if !seen[s] {
+			seen[s] = true
+			names = append(names, fmt.Sprintf("%s %q", s.Kind, s.Name))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+func list(l []string) string {
+	return "[" + strings.Join(l, ", ") + "]"
+}
+
+func (r *run) regroup(work []*mirror.Set) ([]*mirror.Set, map[*mirror.Set]bool) {
+	out, created := layout.PerRegistry{}.Filter(work)
+	kept := map[*mirror.Set]bool{}
+	for _, s := range out {
+		kept[s] = true
+	}
+	for _, s := range work {
+		if !kept[s] {
+			r.add(check.Result(fn.Info, s, "", "removed: its entries moved to the objects of layout per-registry"))
+		}
+	}
+	for _, s := range out {
+		if created[s] {
+			r.add(check.Result(fn.Info, s, "", fmt.Sprintf("created by layout per-registry with %d %s", len(s.Entries), plural(len(s.Entries), "entry", "entries"))))
+		}
+	}
+	return out, created
+}
+
+// checkOutput checks what will reach the cluster: what the defaults and
+// merges made, and mirrors that a NeverContactSource source blocks.
+func (r *run) checkOutput(work []*mirror.Set) {
+	for _, s := range work {
+		for i, e := range s.Entries {
+			// The input passed this check, so the policy came from the
+			// default or a settled conflict.
+			if e.Policy == mirror.NeverContactSource && contains(e.Mirrors, e.Source) {
+				r.add(check.Result(fn.Error, s, s.EntryField(i), fmt.Sprintf("NeverContactSource (set by defaultMirrorSourcePolicy or onPolicyConflict) cannot apply: the source %q is one of its mirrors; remove it from mirrors, or set consolidate to true, which does", e.Source)))
+			}
+		}
+	}
+	r.warnBlockedMirrors(work)
+	if r.failed() {
+		return
+	}
+	if err := check.MCO(deref(work)); err != nil {
+		r.add(&fn.Result{Severity: fn.Error, Message: "the output would be refused by the Machine Config Operator: " + err.Error()})
+	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func deref(sets []*mirror.Set) []mirror.Set {
+	out := make([]mirror.Set, len(sets))
+	for i, s := range sets {
+		out[i] = *s
+	}
+	return out
+}
+
+// warnBlockedMirrors warns about mirrors inside the scope of a source with
+// NeverContactSource: the node blocks every location under such a source,
+// mirrors included.
+func (r *run) warnBlockedMirrors(work []*mirror.Set) {
+	blocked := map[string]*mirror.Set{}
+	var wildcards []string
+	for _, s := range work {
+		for _, e := range s.Entries {
+			if e.Policy == mirror.NeverContactSource && hasRealMirror(e) {
+				if _, ok := blocked[e.Source]; !ok {
+					blocked[e.Source] = s
+					if check.IsWildcard(e.Source) {
+						wildcards = append(wildcards, e.Source)
+					}
+				}
+			}
+		}
+	}
+	if len(blocked) == 0 {
+		return
+	}
+	sort.Strings(wildcards)
+	for _, s := range work {
+		for i, e := range s.Entries {
+			for j, m := range e.Mirrors {
+				if m == e.Source {
+					continue
+				}
+				if scope := blockingScope(m, blocked, wildcards); scope != "" {
+					r.add(check.Result(fn.Warning, s, fmt.Sprintf("%s.mirrors[%d]", s.EntryField(i), j),
+						fmt.Sprintf("mirror %q is inside %q, which NeverContactSource blocks (in %s): the node refuses pulls from this mirror too", m, scope, blocked[scope].Ref())))
+				}
+			}
+		}
+	}
+}
+
+// blockingScope returns the blocked scope that m is nested in, or "". Scopes
+// nest by whole path components ("a.io/x" holds "a.io/x/y", not "a.io/xy")
+// and wildcards by host suffix.
+func blockingScope(m string, blocked map[string]*mirror.Set, wildcards []string) string {
+	for p := m; ; {
+		if _, ok := blocked[p]; ok {
+			return p
+		}
+		i := strings.LastIndexByte(p, '/')
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	host, _, _ := strings.Cut(m, "/")
+	host, _, _ = strings.Cut(host, ":")
+	for _, w := range wildcards {
+		if strings.HasSuffix(host, w[1:]) {
+			return w
+		}
+	}
+	return ""
+}
+
+func hasRealMirror(e mirror.Entry) bool {
+	for _, m := range e.Mirrors {
+		if m != e.Source {
+			return true
+		}
+	}
+	return false
+}
+
+// outs decides how each output set relates to the input.
+func (r *run) outs(in, work []*mirror.Set, created map[*mirror.Set]bool) []Out {
+	out := make([]Out, 0, len(work))
+	for _, s := range work {
+		how := Unchanged
+		switch orig := r.origin[s]; {
+		case created[s]:
+			how = Created
+		case r.converted[s]:
+			how = Converted
+		case orig == nil:
+			how = Created
+		case !mirror.Equal(orig.Entries, s.Entries):
+			how = Updated
+		}
+		out = append(out, Out{Set: s, How: how})
+	}
+	// Converted and created sets follow the input object they stand at.
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Item != out[j].Item {
+			return out[i].Item < out[j].Item
+		}
+		return rank(out[i].How) < rank(out[j].How)
+	})
+	return out
+}
+
+func rank(h How) int {
+	if h == Unchanged || h == Updated {
+		return 0
+	}
+	return 1
+}
+
+func (r *run) output(outs []Out) Output {
+	return Output{Outs: outs, Results: fold(r.results)}
+}
+
+// maxInfo is how many info results are listed one by one; past it, a count.
+// A fleet of thousands of ICSPs should not bury the warnings.
+const maxInfo = 100
+
+func fold(rs fn.Results) fn.Results {
+	out := make(fn.Results, 0, len(rs))
+	infos := 0
+	for _, r := range rs {
+		if r.Severity == fn.Info {
+			infos++
+			if infos > maxInfo {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	if infos > maxInfo {
+		out = append(out, &fn.Result{Severity: fn.Info, Message: fmt.Sprintf("%d more changes not listed (%d in all)", infos-maxInfo, infos)})
+	}
+	return out
+}
