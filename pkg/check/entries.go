@@ -20,7 +20,7 @@ const (
 func Result(sev fn.Severity, s *mirror.Set, field, msg string) *fn.Result {
 	r := &fn.Result{
 		Severity:    sev,
-		Message:     fmt.Sprintf("%s %q%s: %s%s", s.Kind, s.Name, inFile(s), fieldPrefix(field), msg),
+		Message:     s.Ref() + ": " + fieldPrefix(field) + msg,
 		ResourceRef: &fn.ResourceRef{APIVersion: s.Kind.APIVersion(), Kind: string(s.Kind), Name: s.Name},
 	}
 	if field != "" {
@@ -32,18 +32,11 @@ func Result(sev fn.Severity, s *mirror.Set, field, msg string) *fn.Result {
 	return r
 }
 
-func inFile(s *mirror.Set) string {
-	if s.File == "" {
-		return ""
-	}
-	return " in " + s.File
-}
-
 func fieldPrefix(field string) string {
 	if field == "" {
 		return ""
 	}
-	return field + " "
+	return field + ": "
 }
 
 // Entries checks each entry of s on its own: the patterns, the policy
@@ -75,8 +68,15 @@ func Entries(s *mirror.Set) fn.Results {
 		if !hasRealMirror(e) {
 			rs = append(rs, Result(fn.Warning, s, field, fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s", e.Source, policyToo(e))))
 		}
+		if contains(e.Mirrors, e.Source) && hasRealMirror(e) && e.Policy != mirror.NeverContactSource {
+			rs = append(rs, Result(fn.Warning, s, field+".mirrors", fmt.Sprintf("the source %q is listed as one of its own mirrors: the node contacts the source at that place in the list; consolidate removes it, so that the source comes last", e.Source)))
+		}
 		if d := duplicates(e.Mirrors); len(d) > 0 {
-			rs = append(rs, Result(fn.Warning, s, field+".mirrors", fmt.Sprintf("duplicate mirrors %s: the API rejects duplicates in ImageDigestMirrorSet and ImageTagMirrorSet", quoteAll(d))))
+			msg := "the API rejects duplicates in ImageDigestMirrorSet and ImageTagMirrorSet; consolidate removes them"
+			if s.Kind == mirror.ICSP {
+				msg = "the conversion removes them, since the API rejects duplicates in ImageDigestMirrorSet and ImageTagMirrorSet"
+			}
+			rs = append(rs, Result(fn.Warning, s, field+".mirrors", fmt.Sprintf("duplicate mirrors %s: %s", quoteAll(d), msg)))
 		}
 	}
 	return rs

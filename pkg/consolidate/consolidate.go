@@ -28,10 +28,12 @@ type Merge struct {
 	From []*mirror.Set
 	// Entries is how many entries became one.
 	Entries int
-	// Mirrors is the merged list. Looped is true when the input lists
-	// disagree on the order: NodeOrder says which order the node used for
-	// the input; Mirrors may differ from it where the source had to go.
+	// Mirrors is the merged list. Changed is true when the node would have
+	// used another order for the input: the lists disagree on the order
+	// (Looped), or the source stood among the mirrors. NodeOrder is then the
+	// input's order on the node, the source included.
 	Mirrors   []string
+	Changed   bool
 	Looped    bool
 	NodeOrder []string
 }
@@ -103,8 +105,8 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 			merged = dedupe(first.Mirrors, "")
 		}
 		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g), Mirrors: merged, Looped: looped}
-		if looped {
-			m.NodeOrder = nodeOrder
+		if looped || len(merged) != len(nodeOrder) {
+			m.Changed, m.NodeOrder = true, nodeOrder
 		}
 		first.Mirrors = merged
 		first.Policy = policy

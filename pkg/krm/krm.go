@@ -204,7 +204,7 @@ func flattenLists(items []*yaml.RNode) ([]*yaml.RNode, []string) {
 			copyFileAnnotations(n, en)
 		}
 		out = append(out, expanded...)
-		notes = append(notes, fmt.Sprintf("%s %s%s: its %d items now stand on their own", n.GetKind(), quoteName(n.GetName()), inFile(n), len(expanded)))
+		notes = append(notes, fmt.Sprintf("%s %s%s: replaced by the %d %s it held", n.GetKind(), quoteName(n.GetName()), inFile(n), len(expanded), plural(len(expanded), "item", "items")))
 	}
 	return out, notes
 }
@@ -329,3 +329,10 @@ func frameworkResults(rs fn.Results) framework.Results {
 
 // localConfig marks items that kpt and kustomize keep off the cluster.
 const localConfig = "config.kubernetes.io/local-config"
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

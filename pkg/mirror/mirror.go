@@ -116,11 +116,11 @@ type Set struct {
 	FileIndex int
 }
 
-// Ref names the set in messages: "ImageDigestMirrorSet/foo (file x.yaml)".
+// Ref names the set in messages: `ImageDigestMirrorSet "foo" in x.yaml`.
 func (s *Set) Ref() string {
-	r := string(s.Kind) + "/" + s.Name
+	r := string(s.Kind) + " " + strconv.Quote(s.Name)
 	if s.File != "" {
-		r += " (file " + s.File + ")"
+		r += " in " + s.File
 	}
 	return r
 }

@@ -209,7 +209,7 @@ func plural(n int, one, many string) string {
 func (r *run) settleConflicts(work []*mirror.Set) {
 	for _, c := range policy.Conflicts(work) {
 		never, allow := c.Never[0], c.Allow[0]
-		where := fmt.Sprintf("NeverContactSource in %s %s, AllowContactingSource%s in %s %s",
+		where := fmt.Sprintf("NeverContactSource in %s at %s, AllowContactingSource%s in %s at %s",
 			never.Set.Ref(), never.Set.EntryField(never.Entry), noPolicy(allow), allow.Set.Ref(), allow.Set.EntryField(allow.Entry))
 		var winner mirror.Policy
 		switch r.cfg.OnPolicyConflict {
@@ -255,8 +255,11 @@ func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
 			msg := fmt.Sprintf("%d %s entries for source %q merged into this one (from %s): mirrors %s", m.Entries, m.Pool, m.Source, refs(m.From), list(m.Mirrors))
 			r.add(check.Result(fn.Info, m.Into, "", msg))
 		}
-		if m.Looped {
-			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("the %s mirror lists for source %q disagree on the order; the node would use %s for the input and will use %s now", m.Pool, m.Source, list(m.NodeOrder), list(m.Mirrors))))
+		switch {
+		case m.Looped:
+			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("the %s mirror lists for source %q disagree on the order; the node would try %s for the input, and will try %s and then the source now", m.Pool, m.Source, list(m.NodeOrder), list(m.Mirrors))))
+		case m.Changed:
+			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("the source %q stood among its own %s mirrors; the node would try %s for the input, and will try %s and then the source now", m.Source, m.Pool, list(m.NodeOrder), list(m.Mirrors))))
 		}
 	}
 	emptied := map[*mirror.Set]bool{}
@@ -315,6 +318,9 @@ func (r *run) checkOutput(work []*mirror.Set) {
 		for i, e := range s.Entries {
 			// The input passed this check, so the policy came from the
 			// default or a settled conflict.
+			if s.Kind != mirror.ICSP && hasDuplicates(e.Mirrors) {
+				r.add(check.Result(fn.Error, s, s.EntryField(i)+".mirrors", "duplicate mirrors: the API rejects them (mirrors is a set); remove them, or set consolidate to true, which does"))
+			}
 			if e.Policy == mirror.NeverContactSource && contains(e.Mirrors, e.Source) {
 				r.add(check.Result(fn.Error, s, s.EntryField(i), fmt.Sprintf("NeverContactSource (set by defaultMirrorSourcePolicy or onPolicyConflict) cannot apply: the source %q is one of its mirrors; remove it from mirrors, or set consolidate to true, which does", e.Source)))
 			}
@@ -334,6 +340,17 @@ func contains(l []string, s string) bool {
 		if x == s {
 			return true
 		}
+	}
+	return false
+}
+
+func hasDuplicates(l []string) bool {
+	seen := make(map[string]bool, len(l))
+	for _, m := range l {
+		if seen[m] {
+			return true
+		}
+		seen[m] = true
 	}
 	return false
 }
