@@ -104,6 +104,9 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 			// the first entry's mirrors, without duplicates, for the record.
 			merged = dedupe(first.Mirrors, "")
 		}
+		if len(g) == 1 && policy == first.Policy && equal(merged, first.Mirrors) {
+			continue
+		}
 		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g), Mirrors: merged, Looped: looped}
 		if looped || len(merged) != len(nodeOrder) {
 			m.Changed, m.NodeOrder = true, nodeOrder
@@ -196,4 +199,16 @@ func dedupe(list []string, source string) []string {
 		}
 	}
 	return out
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
