@@ -18,6 +18,13 @@ const usage = `mirrorset: turn ImageContentSourcePolicy into ImageDigestMirrorSe
 Usage:
   mirrorset < resourcelist.yaml     run as a KRM function (kustomize, kpt, Argo CD):
                                     read a ResourceList on stdin, write it on stdout
+  mirrorset registries-conf [FILE|DIR|-]...
+                                    print the registries.conf that every node will get
+  mirrorset explain IMAGE [FILE|DIR|-]...
+                                    list where a node pulls IMAGE from, and why
+  mirrorset migrate --dest-dir DIR [FILE|DIR|-]...
+                                    convert ICSP files into one file per new object
+  mirrorset COMMAND --help          the flags of a command
   mirrorset --help                  print this help
 
 functionConfig (a ConfigMap's data, or fn.kpt.dev/v1alpha1 MirrorSetConfig):
@@ -43,6 +50,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "registries-conf":
+		return runRegistriesConf(args[1:], stdin, stdout, stderr)
+	case "explain":
+		return runExplain(args[1:], stdin, stdout, stderr)
+	case "migrate":
+		return runMigrate(args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "error: unknown argument %q\n\n%s", args[0], usage)
 	return 2

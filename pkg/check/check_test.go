@@ -56,7 +56,9 @@ func TestSourcesAndMirrors(t *testing.T) {
 }
 
 func TestMCO(t *testing.T) {
-	idms := func(name string, es ...mirror.Entry) mirror.Set { return mirror.Set{Kind: mirror.IDMS, Name: name, Entries: es} }
+	idms := func(name string, es ...mirror.Entry) mirror.Set {
+		return mirror.Set{Kind: mirror.IDMS, Name: name, Entries: es}
+	}
 	icsp := func(es ...mirror.Entry) mirror.Set { return mirror.Set{Kind: mirror.ICSP, Entries: es} }
 	itms := func(es ...mirror.Entry) mirror.Set { return mirror.Set{Kind: mirror.ITMS, Entries: es} }
 	never, allow := mirror.NeverContactSource, mirror.AllowContactingSource

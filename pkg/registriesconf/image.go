@@ -39,11 +39,12 @@ func IsImage(node *yaml.RNode) bool {
 	return node.GetApiVersion() == ImageAPIVersion && node.GetKind() == ImageKind
 }
 
-// Ref names the object in messages: "Image/cluster (file x.yaml)".
+// Ref names the object in messages, as mirror.Set.Ref does:
+// `Image "cluster" in x.yaml`.
 func (img *Image) Ref() string {
-	r := ImageKind + "/" + img.Name
+	r := ImageKind + " " + strconv.Quote(img.Name)
 	if img.File != "" {
-		r += " (file " + img.File + ")"
+		r += " in " + img.File
 	}
 	return r
 }

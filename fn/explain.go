@@ -1,0 +1,109 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mirrorset/mirrorset/pkg/explain"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+)
+
+const explainUsage = `Usage: mirrorset explain [flags] IMAGE_REF [FILE|DIR|-]...
+
+Tell where a node pulls IMAGE_REF from: every location it tries, in order,
+the mirror-set entry that put each there, and which are blocked. The
+registries.conf is rendered as "mirrorset registries-conf" does from the
+objects in the files, the folders and, for "-" or no argument, standard
+input; with -registries-conf, that file is used instead and the objects, if
+any, only name the origins. IMAGE_REF needs its registry host; with neither
+tag nor digest it means :latest, as for the node.
+
+Flags:
+`
+
+func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
+	// Parse quietly: errors and help are printed below, each to its stream.
+	fs.SetOutput(io.Discard)
+	var rf renderFlags
+	rf.register(fs)
+	confFile := fs.String("registries-conf", "", "explain with this registries.conf `file` (as found on a node) instead of rendering one")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), explainUsage)
+		fs.PrintDefaults()
+	}
+	positional, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0
+	}
+	fs.SetOutput(stderr)
+	if err != nil || len(positional) == 0 {
+		if err == nil {
+			err = errors.New("missing IMAGE_REF")
+		}
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		fs.Usage()
+		return 2
+	}
+	ref, paths := positional[0], positional[1:]
+	if _, err := explain.ParseRef(ref); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 2
+	}
+
+	var (
+		conf []byte
+		from explain.Origins
+	)
+	if *confFile != "" {
+		if conf, err = os.ReadFile(*confFile); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		// Objects are optional here: read them only when named.
+		if len(paths) > 0 {
+			in, err := readInput(paths, stdin, stderr)
+			if err != nil {
+				fmt.Fprintf(stderr, "error: %v\n", err)
+				return 1
+			}
+			from = explain.Origins{Sets: in.Sets, Image: in.Image}
+		}
+	} else {
+		opts, err := rf.options()
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		in, err := readInput(paths, stdin, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		opts.Image = in.Image
+		res, err := registriesconf.Render(in.Sets, opts)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: the nodes keep their registries.conf: %v\n", err)
+			return 1
+		}
+		warn(stderr, res.Warnings)
+		conf = res.Conf
+		from = explain.Origins{Sets: in.Sets, Image: in.Image}
+	}
+
+	ex, err := explain.Explain(conf, ref, from)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	if err := ex.WriteText(stdout); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/mirrorset/mirrorset/pkg/config"
+	"github.com/mirrorset/mirrorset/pkg/krm"
+	"github.com/mirrorset/mirrorset/pkg/manifests"
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+)
+
+const migrateUsage = `Usage: mirrorset migrate --dest-dir DIR [flags] [FILE|DIR|-]...
+
+Do what "oc adm migrate icsp" does, with the function's options and checks:
+read the ImageContentSourcePolicy objects (and any ImageDigestMirrorSet and
+ImageTagMirrorSet beside them) from the files, the folders and, for "-" or no
+argument, standard input; convert, set the default policy and consolidate as
+the KRM function does; and write one file per resulting object into DIR, named
+<kind>_<name>.yaml (lower case), the same name on every run. Other objects are
+not written.
+
+When anything fails, every error is listed and nothing is written (exit 1).
+
+Flags:
+`
+
+type migrateFlags struct {
+	destDir    string
+	configFile string
+	data       map[string]*string // functionConfig fields, as a ConfigMap's data
+}
+
+func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f := migrateFlags{data: map[string]*string{}}
+	fs.StringVar(&f.destDir, "dest-dir", "", "the `folder` to write the new objects into (created if missing)")
+	fs.StringVar(&f.configFile, "config", "", "a functionConfig `file` (ConfigMap or MirrorSetConfig); the flags below override it")
+	for _, o := range []struct{ name, help string }{
+		{"default-mirror-source-policy", "NeverContactSource or AllowContactingSource, for entries without a policy"},
+		{"tag-mirrors", "true: also make an ImageTagMirrorSet from each ICSP"},
+		{"consolidate", "false: do not merge entries with the same source (default true)"},
+		{"keep-icsp", "true: also write each ICSP, beside its new objects"},
+		{"on-policy-conflict", "error, stricter or looser"},
+		{"layout", "preserve or per-registry"},
+	} {
+		f.data[camel(o.name)] = fs.String(o.name, "", o.help)
+	}
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), migrateUsage)
+		fs.PrintDefaults()
+	}
+	paths, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0
+	}
+	if err == nil && f.destDir == "" {
+		err = errors.New("--dest-dir is required")
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return 2
+	}
+	given := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { given[camel(fl.Name)] = true })
+
+	var errs []string
+	cfg, err := f.functionConfig(given)
+	if err != nil {
+		errs = append(errs, err.Error())
+	}
+	if len(paths) == 0 {
+		paths = []string{manifests.Stdin}
+	}
+	var nodes []*yaml.RNode
+	for _, p := range paths {
+		ns, err := manifests.Read([]string{p}, stdin)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		nodes = append(nodes, ns...)
+	}
+	rl := &framework.ResourceList{Items: nodes, FunctionConfig: cfg}
+	// Check what could be read even when some paths failed, so that one
+	// run lists every error.
+	results := krm.Process(rl)
+	for _, r := range results {
+		switch r.Severity {
+		case fn.Error:
+			errs = append(errs, r.Message)
+		case fn.Warning:
+			fmt.Fprintf(stderr, "warning: %s\n", r.Message)
+		}
+	}
+	if len(errs) > 0 {
+		for _, e := range errs {
+			fmt.Fprintf(stderr, "error: %s\n", e)
+		}
+		fmt.Fprintf(stderr, "%d %s; nothing written\n", len(errs), plural(len(errs), "error", "errors"))
+		return 1
+	}
+	files, err := migrated(rl.Items)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	if err := os.MkdirAll(f.destDir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		path := filepath.Join(f.destDir, name)
+		if err := os.WriteFile(path, files[name], 0o644); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, path)
+	}
+	if len(names) == 0 {
+		fmt.Fprintln(stderr, "warning: no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet found; nothing written")
+	}
+	return 0
+}
+
+// functionConfig builds the functionConfig from --config and the flags
+// given, as a ConfigMap, so that the function's own parser checks it.
+func (f migrateFlags) functionConfig(given map[string]bool) (*yaml.RNode, error) {
+	data := map[string]string{}
+	if f.configFile != "" {
+		b, err := os.ReadFile(f.configFile)
+		if err != nil {
+			return nil, err
+		}
+		n, err := yaml.Parse(string(b))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.configFile, err)
+		}
+		if _, err := config.Parse(n); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.configFile, err)
+		}
+		if len(given) == 0 {
+			return n, nil
+		}
+		// Carry the file's fields into the ConfigMap the flags extend.
+		if n.GetKind() == "ConfigMap" {
+			data = n.GetDataMap()
+		} else if err := n.VisitFields(func(fn *yaml.MapNode) error {
+			k := fn.Key.YNode().Value
+			if k != "apiVersion" && k != "kind" && k != "metadata" {
+				data[k] = fn.Value.YNode().Value
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	for k := range given {
+		if v, ok := f.data[k]; ok {
+			data[k] = *v
+		}
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	cm := yaml.MustParse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mirrorset-migrate\n")
+	cm.SetDataMap(data)
+	if _, err := config.Parse(cm); err != nil {
+		return nil, flagError(err)
+	}
+	return cm, nil
+}
+
+// migrated returns the files to write: one per mirror object, named after
+// its kind and name, without the annotations the reader added.
+func migrated(items []*yaml.RNode) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	for _, n := range items {
+		if _, ok := mirror.KindOf(n.GetApiVersion(), n.GetKind()); !ok {
+			continue
+		}
+		c := n.Copy()
+		for _, a := range []string{kioutil.PathAnnotation, kioutil.IndexAnnotation, kioutil.LegacyPathAnnotation, kioutil.LegacyIndexAnnotation, kioutil.IdAnnotation, kioutil.LegacyIdAnnotation} {
+			if _, err := c.Pipe(yaml.ClearAnnotation(a)); err != nil {
+				return nil, err
+			}
+		}
+		if a := c.GetAnnotations(); len(a) == 0 {
+			if err := c.PipeE(yaml.Lookup("metadata"), yaml.Clear("annotations")); err != nil {
+				return nil, err
+			}
+		}
+		name := strings.ToLower(c.GetKind()) + "_" + c.GetName() + ".yaml"
+		if _, dup := files[name]; dup {
+			return nil, fmt.Errorf("two objects would be written to %s", name)
+		}
+		var buf bytes.Buffer
+		s, err := c.String()
+		if err != nil {
+			return nil, err
+		}
+		buf.WriteString(s)
+		files[name] = buf.Bytes()
+	}
+	return files, nil
+}
+
+// camel turns a flag name into its functionConfig field: keep-icsp is
+// keepICSP.
+func camel(flagName string) string {
+	parts := strings.Split(flagName, "-")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "icsp" {
+			parts[i] = "ICSP"
+			continue
+		}
+		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+	}
+	return strings.Join(parts, "")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// flagError names the flag, not the ConfigMap field, in a config error.
+func flagError(err error) error {
+	var ce *config.Error
+	if !errors.As(err, &ce) || ce.Field == "" {
+		return err
+	}
+	field := strings.TrimPrefix(ce.Field, "data.")
+	var b strings.Builder
+	for _, r := range field {
+		if r >= 'A' && r <= 'Z' {
+			b.WriteByte('-')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	name := strings.ReplaceAll(b.String(), "-i-c-s-p", "-icsp")
+	return fmt.Errorf("--%s: %s", name, ce.Msg)
+}

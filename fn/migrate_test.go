@@ -1,0 +1,135 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var updateMigrate = flag.Bool("update-migrate", false, "rewrite fn/testdata/migrate/*/expected (read every diff)")
+
+// TestMigrateGolden runs migrate on each testdata/migrate case (input.yaml,
+// args) and compares the folder it writes with expected/, twice, to show
+// that the file names and contents are the same on every run.
+func TestMigrateGolden(t *testing.T) {
+	dirs, _ := filepath.Glob("testdata/migrate/*")
+	if len(dirs) == 0 {
+		t.Fatal("no cases")
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			args, err := os.ReadFile(filepath.Join(dir, "args"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var first map[string]string
+			for run := 0; run < 2; run++ {
+				dest := t.TempDir()
+				var stdout, stderr bytes.Buffer
+				argv := append([]string{"migrate", "--dest-dir", dest}, strings.Fields(string(args))...)
+				argv = append(argv, filepath.Join(dir, "input.yaml"))
+				if code := run_(argv, &stdout, &stderr); code != 0 {
+					t.Fatalf("exit %d: %s", code, stderr.String())
+				}
+				got := readDir(t, dest)
+				if run == 0 {
+					first = got
+					continue
+				}
+				if !equalMaps(first, got) {
+					t.Fatalf("second run wrote something else:\n%v\n%v", first, got)
+				}
+			}
+			want := filepath.Join(dir, "expected")
+			if *updateMigrate {
+				os.RemoveAll(want)
+				os.MkdirAll(want, 0o755)
+				for name, content := range first {
+					os.WriteFile(filepath.Join(want, name), []byte(content), 0o644)
+				}
+				return
+			}
+			if exp := readDir(t, want); !equalMaps(first, exp) {
+				t.Errorf("written files differ:\n--- got\n%v\n--- want\n%v", first, exp)
+			}
+		})
+	}
+}
+
+func TestMigrateListsEveryErrorAndWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte(`apiVersion: operator.openshift.io/v1alpha1
+kind: ImageContentSourcePolicy
+metadata:
+  name: bad
+spec:
+  repositoryDigestMirrors:
+  - source: quay.io/a:latest
+    mirrors: [m.example.com/a]
+  - source: quay.io/b
+    mirrors: [M.example.com/B]
+`), 0o644)
+	dest := filepath.Join(dir, "out")
+	var stdout, stderr bytes.Buffer
+	code := run_([]string{"migrate", "--dest-dir", dest, bad, filepath.Join(dir, "missing.yaml")}, &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		`ImageContentSourcePolicy "bad" in ` + bad + `: spec.repositoryDigestMirrors[0].source: "quay.io/a:latest" is not a valid source`,
+		`spec.repositoryDigestMirrors[1].mirrors[0]: "M.example.com/B" is not a valid mirror: the path has upper-case letters`,
+		"missing.yaml: no such file or directory",
+		"3 errors; nothing written",
+	} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if _, err := os.Stat(dest); !os.IsNotExist(err) {
+		t.Errorf("the destination was created: %v", err)
+	}
+}
+
+func TestMigrateNeedsDestDir(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run_([]string{"migrate", "x.yaml"}, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), "--dest-dir is required") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func run_(args []string, stdout, stderr *bytes.Buffer) int {
+	return run(args, strings.NewReader(""), stdout, stderr)
+}
+
+func readDir(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = string(b)
+	}
+	return out
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}

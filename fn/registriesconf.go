@@ -1,0 +1,145 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mirrorset/mirrorset/pkg/manifests"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+)
+
+const registriesConfUsage = `Usage: mirrorset registries-conf [flags] [FILE|DIR|-]...
+
+Print /etc/containers/registries.conf as the Machine Config Operator writes it
+on every node, from the ImageContentSourcePolicy, ImageDigestMirrorSet and
+ImageTagMirrorSet objects and the Image named cluster (image.config.openshift.io)
+found in the files, the folders (every *.yaml and *.yml under them) and, for
+"-" or no argument, standard input. Other objects are ignored. Lists and
+ResourceLists are unwrapped.
+
+When the MCO would refuse the objects, print its error and exit 1: the nodes
+then keep the registries.conf they have.
+
+Flags:
+`
+
+// renderFlags are the flags of registries-conf, also taken by explain.
+type renderFlags struct {
+	releaseImage string
+	template     string
+}
+
+func (f *renderFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.releaseImage, "release-image", "", "the cluster's release image `pull spec` (ClusterVersion status.desired.image); with it, a\nblocked registry that holds the payload is dropped or kept as the MCO decides")
+	fs.StringVar(&f.template, "template", "", "the registries.conf `file` the MCO starts from (default: the MCO's own template)")
+}
+
+func (f *renderFlags) options() (registriesconf.Options, error) {
+	opts := registriesconf.Options{ReleaseImage: f.releaseImage}
+	if f.template != "" {
+		b, err := os.ReadFile(f.template)
+		if err != nil {
+			return opts, err
+		}
+		opts.Template = b
+	}
+	return opts, nil
+}
+
+func runRegistriesConf(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("registries-conf", flag.ContinueOnError)
+	// Parse quietly: errors and help are printed below, each to its stream.
+	fs.SetOutput(io.Discard)
+	var rf renderFlags
+	rf.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), registriesConfUsage)
+		fs.PrintDefaults()
+	}
+	paths, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return 2
+	}
+	opts, err := rf.options()
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	in, err := readInput(paths, stdin, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	opts.Image = in.Image
+	res, err := registriesconf.Render(in.Sets, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	warn(stderr, res.Warnings)
+	if !res.Rewritten {
+		fmt.Fprintln(stderr, "note: nothing to apply: the MCO writes no registries.conf and the nodes keep the template's")
+	}
+	if _, err := stdout.Write(res.Conf); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// readInput reads the manifests named by paths (stdin when there are none)
+// and picks the objects registries.conf is rendered from.
+func readInput(paths []string, stdin io.Reader, stderr io.Writer) (*registriesconf.Input, error) {
+	if len(paths) == 0 {
+		paths = []string{manifests.Stdin}
+	}
+	nodes, err := manifests.Read(paths, stdin)
+	if err != nil {
+		return nil, err
+	}
+	in, err := registriesconf.ReadInput(nodes)
+	if err != nil {
+		return nil, err
+	}
+	warn(stderr, in.Warnings)
+	return in, nil
+}
+
+func warn(w io.Writer, warnings []string) {
+	for _, m := range warnings {
+		fmt.Fprintf(w, "warning: %s\n", m)
+	}
+}
+
+// parseInterleaved parses flags given before, between or after the
+// positional arguments (the flag package stops at the first of those), and
+// returns the positional ones. "--" ends the flags; "-" is an argument.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		// After "--", everything is positional.
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}

@@ -1,0 +1,351 @@
+// Package explain tells where a node pulls an image from: every location
+// CRI-O tries, in order, for one image reference, which mirror-set entry
+// put each there, and which of them are blocked. The answers come from
+// containers/image itself (FindRegistry, PullSourcesFromReference, and the
+// blocked check it makes before contacting each location) run on a
+// rendered registries.conf; this package only maps them back to objects.
+package explain
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/containers/image/v5/docker/reference"
+	"github.com/containers/image/v5/pkg/sysregistriesv2"
+	"github.com/openshift/runtime-utils/pkg/registries"
+
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+)
+
+// Origins are the objects a registries.conf was rendered from, to name
+// where each mirror and each block comes from. Both may be empty.
+type Origins struct {
+	Sets  []mirror.Set
+	Image *registriesconf.Image
+}
+
+// Explanation is where a node pulls one image from.
+type Explanation struct {
+	// Ref is the reference asked about, fully spelled out (":latest"
+	// added when it has neither tag nor digest).
+	Ref string
+	// ByDigest is true for a pull by digest, which uses digest-only
+	// mirrors; a pull by tag uses tag-only mirrors.
+	ByDigest bool
+	// Registry is the prefix of the [[registry]] entry that matches Ref,
+	// or "" when none does and the image is pulled from where it says.
+	Registry string
+	// MirrorByDigestOnly is the registry's old-style switch that keeps
+	// every mirror out of pulls by tag.
+	MirrorByDigestOnly bool
+	// Locations are tried in this order; the first one that serves the
+	// image wins. The last is always the source itself.
+	Locations []Location
+	// Skipped are mirrors of Registry not used for this kind of pull.
+	Skipped []Location
+}
+
+// SourceContacted reports whether the node contacts the image's own
+// registry, when every mirror before it fails.
+func (e *Explanation) SourceContacted() bool {
+	last := e.Locations[len(e.Locations)-1]
+	return last.IsSource && !last.Blocked
+}
+
+// Pullable reports whether any location is not blocked.
+func (e *Explanation) Pullable() bool {
+	for _, l := range e.Locations {
+		if !l.Blocked {
+			return true
+		}
+	}
+	return false
+}
+
+// Location is one place the node may pull the image from.
+type Location struct {
+	// Ref is the image at this location.
+	Ref string
+	// Endpoint is the location as registries.conf spells it ("" for a
+	// wildcard source, whose own location is the image's).
+	Endpoint string
+	// IsSource is true for the image's own registry, false for a mirror.
+	IsSource bool
+	// PullFromMirror is the mirror's pull-from-mirror setting.
+	PullFromMirror string
+	// Insecure locations are reached without TLS verification.
+	Insecure bool
+	// Blocked locations are never contacted. BlockedBy is the prefix of the
+	// [[registry]] entry whose blocked flag applies to Ref, and Blocks say
+	// what set that flag.
+	Blocked   bool
+	BlockedBy string
+	Blocks    []string
+	// Origins are the entries that list this mirror.
+	Origins []Origin
+}
+
+// Origin is one mirror-set entry.
+type Origin struct {
+	Kind  mirror.Kind
+	Name  string
+	File  string
+	Entry int
+	// Field is the entry's path: "spec.imageDigestMirrors[2]".
+	Field  string
+	Source string
+	// Mirror is the mirror as the entry lists it. For a registry nested
+	// under the source (an insecure or blocked registry inside it), the
+	// location adds the rest of the path to it.
+	Mirror string
+	Policy mirror.Policy
+}
+
+// String names the entry as mirror.Set.Ref names objects:
+// `ImageDigestMirrorSet "x" in a.yaml, spec.imageDigestMirrors[0]`.
+func (o Origin) String() string {
+	s := string(o.Kind) + " " + strconv.Quote(o.Name)
+	if o.File != "" {
+		s += " in " + o.File
+	}
+	return s + ", " + o.Field
+}
+
+// ErrShortName is returned for a reference without a registry host.
+var ErrShortName = errors.New("short name")
+
+// Explain loads conf with containers/image and explains imageRef.
+func Explain(conf []byte, imageRef string, from Origins) (*Explanation, error) {
+	p, err := registriesconf.Parse(conf)
+	if err != nil {
+		return nil, err
+	}
+	defer p.Close()
+	return Parsed(p, imageRef, from)
+}
+
+// ParseRef parses an image reference as the node's pull does: a tag or a
+// digest, ":latest" when neither. A name without a registry host is an
+// ErrShortName error, since CRI-O resolves those through
+// unqualified-search-registries, not through mirrors.
+func ParseRef(imageRef string) (reference.Named, error) {
+	ref, err := reference.ParseNormalizedNamed(imageRef)
+	if err != nil {
+		return nil, fmt.Errorf("image reference %q: %w", imageRef, err)
+	}
+	if reference.Domain(ref) == "docker.io" && !hasExplicitDockerDomain(imageRef) {
+		return nil, fmt.Errorf("image reference %q: %w: the node resolves it through unqualified-search-registries; give the registry, as %s", imageRef, ErrShortName, ref.String())
+	}
+	return reference.TagNameOnly(ref), nil
+}
+
+func hasExplicitDockerDomain(s string) bool {
+	for _, d := range []string{"docker.io/", "index.docker.io/", "registry-1.docker.io/"} {
+		if strings.HasPrefix(s, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// Parsed explains imageRef with an already parsed registries.conf.
+func Parsed(p *registriesconf.Parsed, imageRef string, from Origins) (*Explanation, error) {
+	ref, err := ParseRef(imageRef)
+	if err != nil {
+		return nil, err
+	}
+	_, byDigest := ref.(reference.Canonical)
+	ex := &Explanation{Ref: ref.String(), ByDigest: byDigest}
+
+	reg, err := p.FindRegistry(ref.Name())
+	if err != nil {
+		return nil, err
+	}
+	if reg == nil {
+		// What containers/image's docker transport does with no match.
+		reg = &sysregistriesv2.Registry{
+			Endpoint: sysregistriesv2.Endpoint{Location: ref.String()},
+			Prefix:   ref.String(),
+		}
+	} else {
+		ex.Registry, ex.MirrorByDigestOnly = reg.Prefix, reg.MirrorByDigestOnly
+	}
+	sources, err := reg.PullSourcesFromReference(ref)
+	if err != nil {
+		return nil, err
+	}
+	for i, s := range sources {
+		loc := Location{
+			Ref:            s.Reference.String(),
+			Endpoint:       s.Endpoint.Location,
+			IsSource:       i == len(sources)-1,
+			PullFromMirror: s.Endpoint.PullFromMirror,
+			Insecure:       s.Endpoint.Insecure,
+		}
+		if err := blocked(p, s.Reference.Name(), &loc, from); err != nil {
+			return nil, err
+		}
+		if !loc.IsSource && ex.Registry != "" {
+			loc.Origins = mirrorOrigins(from.Sets, ex.Registry, s.Endpoint)
+		}
+		ex.Locations = append(ex.Locations, loc)
+	}
+	if ex.Registry != "" {
+		if ex.Skipped, err = skipped(reg, ref, sources, from); err != nil {
+			return nil, err
+		}
+	}
+	return ex, nil
+}
+
+// blocked makes the check containers/image makes before it contacts a
+// location: the [[registry]] matching the location's name is not blocked.
+func blocked(p *registriesconf.Parsed, name string, loc *Location, from Origins) error {
+	r, err := p.FindRegistry(name)
+	if err != nil {
+		return err
+	}
+	if r == nil || !r.Blocked {
+		return nil
+	}
+	loc.Blocked, loc.BlockedBy = true, r.Prefix
+	loc.Blocks = blockReasons(r.Prefix, from)
+	return nil
+}
+
+// blockReasons names what sets blocked on the [[registry]] scope: entries
+// with NeverContactSource for it (which the node honours only when they
+// have a real mirror), and blockedRegistries of the Image around it.
+func blockReasons(scope string, from Origins) []string {
+	var reasons []string
+	for i := range from.Sets {
+		s := &from.Sets[i]
+		for j, e := range s.Entries {
+			if e.Source == scope && e.Policy == mirror.NeverContactSource && hasRealMirror(e) {
+				reasons = append(reasons, "mirrorSourcePolicy NeverContactSource in "+origin(s, j).String())
+			}
+		}
+	}
+	if img := from.Image; img != nil {
+		for _, b := range img.BlockedRegistries {
+			if registries.ScopeIsNestedInsideScope(scope, b) {
+				reasons = append(reasons, fmt.Sprintf("blockedRegistries %q in %s", b, img.Ref()))
+			}
+		}
+	}
+	return reasons
+}
+
+// mirrorOrigins returns the entries whose mirror became endpoint of the
+// [[registry]] scope: entries for that source, in the pool the mirror
+// serves, that list it; or, for a scope nested under a source (which then
+// has no mirrors of its own), entries of that source whose mirror plus the
+// rest of the scope's path is the endpoint.
+func mirrorOrigins(sets []mirror.Set, scope string, ep sysregistriesv2.Endpoint) []Origin {
+	ownMirrors := false
+	for _, s := range sets {
+		for _, e := range s.Entries {
+			if e.Source == scope && hasRealMirror(e) {
+				ownMirrors = true
+			}
+		}
+	}
+	var out []Origin
+	for i := range sets {
+		s := &sets[i]
+		if !poolServes(s.Kind.Pool(), ep.PullFromMirror) {
+			continue
+		}
+		for j, e := range s.Entries {
+			if !hasRealMirror(e) {
+				continue
+			}
+			switch {
+			case e.Source == scope:
+				if slices.Contains(e.Mirrors, ep.Location) {
+					o := origin(s, j)
+					o.Mirror = ep.Location
+					out = append(out, o)
+				}
+			case !ownMirrors && !strings.HasPrefix(e.Source, "*.") && registries.ScopeIsNestedInsideScope(scope, e.Source):
+				suffix := scope[len(e.Source):]
+				for _, m := range e.Mirrors {
+					if m+suffix == ep.Location {
+						o := origin(s, j)
+						o.Mirror = m
+						out = append(out, o)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// poolServes reports whether entries of pool can have written a mirror with
+// the pull-from-mirror value pfm; the MCO writes digest-only for the digest
+// pool and tag-only for the tag pool.
+func poolServes(pool mirror.Pool, pfm string) bool {
+	switch pfm {
+	case sysregistriesv2.MirrorByDigestOnly:
+		return pool == mirror.DigestPool
+	case sysregistriesv2.MirrorByTagOnly:
+		return pool == mirror.TagPool
+	}
+	return true
+}
+
+// skipped returns the mirrors of reg that this pull does not use, each with
+// the reference it would have pulled there.
+func skipped(reg *sysregistriesv2.Registry, ref reference.Named, used []sysregistriesv2.PullSource, from Origins) ([]Location, error) {
+	var out []Location
+	for _, m := range reg.Mirrors {
+		isUsed := false
+		for _, u := range used[:len(used)-1] {
+			if u.Endpoint == m {
+				isUsed = true
+			}
+		}
+		if isUsed {
+			continue
+		}
+		// Ask containers/image for the rewritten reference, with the mirror
+		// alone and unrestricted.
+		one := *reg
+		one.MirrorByDigestOnly = false
+		one.Mirrors = []sysregistriesv2.Endpoint{{Location: m.Location, Insecure: m.Insecure}}
+		sources, err := one.PullSourcesFromReference(ref)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Location{
+			Ref:            sources[0].Reference.String(),
+			Endpoint:       m.Location,
+			PullFromMirror: m.PullFromMirror,
+			Insecure:       m.Insecure,
+			Origins:        mirrorOrigins(from.Sets, reg.Prefix, m),
+		})
+	}
+	return out, nil
+}
+
+func origin(s *mirror.Set, entry int) Origin {
+	e := s.Entries[entry]
+	return Origin{
+		Kind: s.Kind, Name: s.Name, File: s.File, Entry: entry,
+		Field: s.EntryField(entry), Source: e.Source, Policy: e.Policy,
+	}
+}
+
+func hasRealMirror(e mirror.Entry) bool {
+	for _, m := range e.Mirrors {
+		if m != e.Source {
+			return true
+		}
+	}
+	return false
+}
