@@ -28,12 +28,14 @@ type Merge struct {
 	From []*mirror.Set
 	// Entries is how many entries became one.
 	Entries int
-	// Mirrors is the merged list. Changed is true when the node would have
-	// used another order for the input: the lists disagree on the order
-	// (Looped), or the source stood among the mirrors. NodeOrder is then the
-	// input's order on the node, the source included.
-	Mirrors   []string
-	Changed   bool
+	// Mirrors is the merged list, in the node's order.
+	Mirrors []string
+	// Unmerged is true when one list could not say what the lists say
+	// together, so the entries were left as they are: the lists disagree
+	// on the order (Looped), or the source stands among the mirrors before
+	// the last one. NodeOrder is then what the node tries, the source
+	// included.
+	Unmerged  bool
 	Looped    bool
 	NodeOrder []string
 }
@@ -104,13 +106,15 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 			// the first entry's mirrors, without duplicates, for the record.
 			merged = dedupe(first.Mirrors, "")
 		}
+		if looped || len(merged) != len(nodeOrder) {
+			rep.Merges = append(rep.Merges, Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g),
+				Unmerged: true, Looped: looped, NodeOrder: nodeOrder})
+			continue
+		}
 		if len(g) == 1 && policy == first.Policy && equal(merged, first.Mirrors) {
 			continue
 		}
-		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g), Mirrors: merged, Looped: looped}
-		if looped || len(merged) != len(nodeOrder) {
-			m.Changed, m.NodeOrder = true, nodeOrder
-		}
+		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g), Mirrors: merged}
 		first.Mirrors = merged
 		first.Policy = policy
 		for _, p := range g[1:] {

@@ -251,15 +251,17 @@ func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
 	}
 	rep := consolidate.Filter{Fixed: fixed}.Filter(work)
 	for _, m := range rep.Merges {
+		if m.Unmerged {
+			why := fmt.Sprintf("the source %q stands among its own %s mirrors", m.Source, m.Pool)
+			if m.Looped {
+				why = fmt.Sprintf("the %s mirror lists for source %q disagree on the order", m.Pool, m.Source)
+			}
+			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("%s, so its %d %s stay as they are: one list cannot say the same; the node tries %s", why, m.Entries, plural(m.Entries, "entry", "entries"), list(m.NodeOrder))))
+			continue
+		}
 		if m.Entries > 1 {
 			msg := fmt.Sprintf("%d %s entries for source %q merged into this one (from %s): mirrors %s", m.Entries, m.Pool, m.Source, refs(m.From), list(m.Mirrors))
 			r.add(check.Result(fn.Info, m.Into, "", msg))
-		}
-		switch {
-		case m.Looped:
-			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("the %s mirror lists for source %q disagree on the order; the node would try %s for the input, and will try %s and then the source now", m.Pool, m.Source, list(m.NodeOrder), list(m.Mirrors))))
-		case m.Changed:
-			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("the source %q stood among its own %s mirrors; the node would try %s for the input, and will try %s and then the source now", m.Source, m.Pool, list(m.NodeOrder), list(m.Mirrors))))
 		}
 	}
 	emptied := map[*mirror.Set]bool{}

@@ -1,0 +1,211 @@
+package consolidate_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/mirrorset/mirrorset/pkg/consolidate"
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+)
+
+// Small alphabets, so that random bytes make sources and mirrors collide.
+var (
+	fuzzSources  = []string{"a.io/x", "a.io", "b.io/y", "*.c.io"}
+	fuzzMirrors  = []string{"m1.io/x", "m2.io/x", "m3.io/x", "m4.io/x", "a.io/x", "a.io", "b.io/y"}
+	fuzzKinds    = []mirror.Kind{mirror.IDMS, mirror.ITMS, mirror.IDMS, mirror.ICSP}
+	fuzzPolicies = []mirror.Policy{"", mirror.NeverContactSource, mirror.AllowContactingSource}
+)
+
+// setsFromBytes builds mirror sets from fuzz input, one byte per choice.
+func setsFromBytes(data []byte) []*mirror.Set {
+	next := func() int {
+		if len(data) == 0 {
+			return 0
+		}
+		b := int(data[0])
+		data = data[1:]
+		return b
+	}
+	var sets []*mirror.Set
+	for i := 0; len(data) > 0 && i < 6; i++ {
+		h := next()
+		s := &mirror.Set{Kind: fuzzKinds[h%len(fuzzKinds)], Name: fmt.Sprint("s", i), Item: i}
+		for j := 0; j < 1+(h>>2)%4 && len(data) > 0; j++ {
+			e := mirror.Entry{Source: fuzzSources[next()%len(fuzzSources)]}
+			p := next()
+			if s.Kind != mirror.ICSP {
+				e.Policy = fuzzPolicies[p%len(fuzzPolicies)]
+			}
+			for k := 0; k < (p>>2)%6 && len(data) > 0; k++ {
+				e.Mirrors = append(e.Mirrors, fuzzMirrors[next()%len(fuzzMirrors)])
+			}
+			s.Entries = append(s.Entries, e)
+		}
+		sets = append(sets, s)
+	}
+	return sets
+}
+
+func cloneSets(sets []*mirror.Set) []*mirror.Set {
+	out := make([]*mirror.Set, len(sets))
+	for i, s := range sets {
+		c := *s
+		c.Entries = make([]mirror.Entry, len(s.Entries))
+		for j, e := range s.Entries {
+			c.Entries[j] = e.Clone()
+		}
+		out[i] = &c
+	}
+	return out
+}
+
+// fixedLists are the kept ICSPs' lists, as transform passes them.
+func fixedLists(sets []*mirror.Set) map[string][][]string {
+	fixed := map[string][][]string{}
+	for _, s := range sets {
+		if s.Kind == mirror.ICSP {
+			for _, e := range s.Entries {
+				fixed[e.Source] = append(fixed[e.Source], e.Mirrors)
+			}
+		}
+	}
+	return fixed
+}
+
+type poolSource struct {
+	pool   mirror.Pool
+	source string
+}
+
+// entriesByPool collects the IDMS and ITMS entries for each pool and source.
+func entriesByPool(sets []*mirror.Set) (map[poolSource][]mirror.Entry, []poolSource) {
+	by := map[poolSource][]mirror.Entry{}
+	var order []poolSource
+	for _, s := range sets {
+		if s.Kind == mirror.ICSP {
+			continue
+		}
+		for _, e := range s.Entries {
+			k := poolSource{s.Kind.Pool(), e.Source}
+			if _, ok := by[k]; !ok {
+				order = append(order, k)
+			}
+			by[k] = append(by[k], e)
+		}
+	}
+	return by, order
+}
+
+func mirrorLists(es []mirror.Entry) [][]string {
+	var l [][]string
+	for _, e := range es {
+		l = append(l, e.Mirrors)
+	}
+	return l
+}
+
+func policyRank(p mirror.Policy) int {
+	return map[mirror.Policy]int{mirror.NeverContactSource: 2, mirror.AllowContactingSource: 1}[p]
+}
+
+// FuzzConsolidate checks the filter on typed entries: it never panics; a
+// second run changes nothing; each pool keeps one entry per source, with the
+// strongest policy and every mirror other than the source; ICSPs stay; and
+// the node's order is kept wherever the report does not say it changed.
+func FuzzConsolidate(f *testing.F) {
+	for _, seed := range [][]byte{
+		{0, 0, 4, 0, 1, 0, 0, 4, 1, 2},                  // two IDMS entries for one source
+		{4, 0, 8, 0, 1, 4, 0, 8, 1, 0},                  // conflicting orders
+		{0, 0, 12, 0, 4, 1},                             // the source among the mirrors
+		{3, 0, 8, 1, 0, 0, 0, 8, 0, 1},                  // a kept ICSP beside an IDMS
+		{1, 2, 5, 3, 2, 1, 2, 6, 3, 1},                  // ITMS
+		{0, 1, 0, 4, 0, 0, 8, 5, 5, 5, 9, 13, 2, 6, 20}, // mixed
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		in := setsFromBytes(data)
+		fixed := fixedLists(in)
+		out := cloneSets(in)
+		rep := consolidate.Filter{Fixed: fixed}.Filter(out)
+
+		for i, s := range out {
+			if s.Kind == mirror.ICSP && !mirror.Equal(s.Entries, in[i].Entries) {
+				t.Fatalf("ICSP %s changed: %v -> %v", s.Name, in[i].Entries, s.Entries)
+			}
+		}
+		emptied := map[string]bool{}
+		for _, s := range rep.Emptied {
+			emptied[s.Name] = true
+		}
+		for i, s := range out {
+			if (len(s.Entries) == 0 && len(in[i].Entries) > 0) != emptied[s.Name] {
+				t.Fatalf("set %s: %d entries left of %d, reported emptied: %v", s.Name, len(s.Entries), len(in[i].Entries), emptied[s.Name])
+			}
+		}
+
+		inBy, keys := entriesByPool(in)
+		outBy, _ := entriesByPool(out)
+		merges := map[poolSource]consolidate.Merge{}
+		for _, m := range rep.Merges {
+			merges[poolSource{m.Pool, m.Source}] = m
+		}
+		for _, k := range keys {
+			got := outBy[k]
+			if len(got) != 1 {
+				t.Fatalf("%v: %d entries after the merge, want 1", k, len(got))
+			}
+			e := got[0]
+			strongest := mirror.Policy("")
+			for _, ie := range inBy[k] {
+				if policyRank(ie.Policy) > policyRank(strongest) {
+					strongest = ie.Policy
+				}
+				for _, m := range ie.Mirrors {
+					if m != k.source && !slices.Contains(e.Mirrors, m) {
+						t.Fatalf("%v: mirror %q of %v lost: %v", k, m, ie.Mirrors, e.Mirrors)
+					}
+				}
+			}
+			if e.Policy != strongest {
+				t.Fatalf("%v: policy %q, want %q", k, e.Policy, strongest)
+			}
+			var lists [][]string
+			if k.pool == mirror.DigestPool {
+				lists = fixed[k.source]
+			}
+			before, looped := consolidate.NodeOrder(k.source, append(mirrorLists(inBy[k]), lists...))
+			after, _ := consolidate.NodeOrder(k.source, append([][]string{e.Mirrors}, lists...))
+			m, merged := merges[k]
+			switch {
+			case looped:
+				if !merged || !m.Looped || !m.Changed {
+					t.Fatalf("%v: the lists %v disagree on the order, but the report says %+v", k, mirrorLists(inBy[k]), m)
+				}
+			case slices.Contains(before, k.source):
+				if !merged || !m.Changed {
+					t.Fatalf("%v: the source stood among the mirrors %v, but the report says %+v", k, before, m)
+				}
+			case !slices.Equal(before, after):
+				t.Fatalf("%v: the node's order was %v and is %v now, and the report says %+v", k, before, after, m)
+			}
+		}
+		for k := range outBy {
+			if _, ok := inBy[k]; !ok {
+				t.Fatalf("%v: a source that was not in the input", k)
+			}
+		}
+
+		again := cloneSets(out)
+		rep2 := consolidate.Filter{Fixed: fixed}.Filter(again)
+		for i := range again {
+			if !mirror.Equal(again[i].Entries, out[i].Entries) {
+				t.Fatalf("a second run changed %s: %v -> %v", out[i].Name, out[i].Entries, again[i].Entries)
+			}
+		}
+		if len(rep2.Merges) > 0 || len(rep2.Emptied) > 0 {
+			t.Fatalf("a second run reports %d merges and %d emptied sets", len(rep2.Merges), len(rep2.Emptied))
+		}
+	})
+}
