@@ -69,7 +69,11 @@ func Entries(s *mirror.Set) fn.Results {
 			rs = append(rs, Result(fn.Warning, s, field, fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s", e.Source, policyToo(e))))
 		}
 		if contains(e.Mirrors, e.Source) && hasRealMirror(e) && e.Policy != mirror.NeverContactSource {
-			rs = append(rs, Result(fn.Warning, s, field+".mirrors", fmt.Sprintf("the source %q is listed as one of its own mirrors: the node contacts the source at that place in the list; consolidate removes it, so that the source comes last", e.Source)))
+			msg := fmt.Sprintf("the source %q is listed as its own last mirror: the node tries it last anyway; consolidate removes it", e.Source)
+			if e.Mirrors[len(e.Mirrors)-1] != e.Source {
+				msg = fmt.Sprintf("the source %q is listed as one of its own mirrors: the node contacts the source there, before the mirrors after it", e.Source)
+			}
+			rs = append(rs, Result(fn.Warning, s, field+".mirrors", msg))
 		}
 		if d := duplicates(e.Mirrors); len(d) > 0 {
 			msg := "the API rejects duplicates in ImageDigestMirrorSet and ImageTagMirrorSet; consolidate removes them"

@@ -101,15 +101,15 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 				merged = append(merged, m)
 			}
 		}
-		if len(nodeOrder) == 0 {
-			// No list has a real mirror: the node ignores the source. Keep
-			// the first entry's mirrors, without duplicates, for the record.
-			merged = dedupe(first.Mirrors, "")
-		}
 		if looped || len(merged) != len(nodeOrder) {
 			rep.Merges = append(rep.Merges, Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g),
 				Unmerged: true, Looped: looped, NodeOrder: nodeOrder})
 			continue
+		}
+		if len(nodeOrder) == 0 {
+			// No list has a real mirror: the node ignores the source. Keep
+			// the first entry's mirrors, without duplicates, for the record.
+			merged = dedupe(first.Mirrors, "")
 		}
 		if len(g) == 1 && policy == first.Policy && equal(merged, first.Mirrors) {
 			continue

@@ -122,6 +122,8 @@ func Process(rl *framework.ResourceList) fn.Results {
 		}
 		sets = append(sets, set)
 	}
+	img, imgResults := clusterImage(items)
+	results = append(results, imgResults...)
 	if failed(results) {
 		return results
 	}
@@ -130,9 +132,24 @@ func Process(rl *framework.ResourceList) fn.Results {
 	if out.Failed() {
 		return results
 	}
+	var first *yaml.RNode
+	if len(out.Outs) > 0 {
+		first = items[out.Outs[0].Item]
+	}
+	view, preview, err := nodeView(cfg, img, out.Outs, first)
+	if err != nil {
+		return append(results, &fn.Result{Severity: fn.Error, Message: err.Error()})
+	}
+	results = append(results, view...)
+	if failed(results) {
+		return results
+	}
 	newItems, err := rebuild(items, owned, out.Outs)
 	if err != nil {
 		return append(results, &fn.Result{Severity: fn.Error, Message: "writing the output: " + err.Error()})
+	}
+	if preview != nil {
+		newItems = replacePreview(newItems, preview)
 	}
 	for _, l := range flattened {
 		results = append(results, &fn.Result{Severity: fn.Info, Message: l})
@@ -335,4 +352,17 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// replacePreview puts the preview ConfigMap at the end of the list, in
+// place of the one an earlier run left there, so that runs do not pile up.
+func replacePreview(items []*yaml.RNode, preview *yaml.RNode) []*yaml.RNode {
+	out := items[:0]
+	for _, n := range items {
+		if n.GetApiVersion() == "v1" && n.GetKind() == "ConfigMap" && n.GetName() == PreviewName && n.GetAnnotations()[localConfig] == "true" {
+			continue
+		}
+		out = append(out, n)
+	}
+	return append(out, preview)
 }

@@ -256,7 +256,11 @@ func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
 			if m.Looped {
 				why = fmt.Sprintf("the %s mirror lists for source %q disagree on the order", m.Pool, m.Source)
 			}
-			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("%s, so its %d %s stay as they are: one list cannot say the same; the node tries %s", why, m.Entries, plural(m.Entries, "entry", "entries"), list(m.NodeOrder))))
+			kept := "so this entry stays as it is"
+			if m.Entries > 1 {
+				kept = fmt.Sprintf("so its %d entries stay as they are, unmerged", m.Entries)
+			}
+			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("%s, %s: one list cannot say the same; the node tries %s", why, kept, list(m.NodeOrder))))
 			continue
 		}
 		if m.Entries > 1 {

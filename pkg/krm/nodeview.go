@@ -1,0 +1,117 @@
+package krm
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mirrorset/mirrorset/pkg/config"
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+	"github.com/mirrorset/mirrorset/pkg/transform"
+)
+
+// PreviewName is the name of the local-config ConfigMap that carries the
+// rendered registries.conf with preview: configmap.
+const PreviewName = "mirrorset-registries-conf"
+
+// clusterImage returns the Image named cluster among items, decoded, and the
+// results about it. Other Images are ignored by the MCO, and so here.
+func clusterImage(items []*yaml.RNode) (*registriesconf.Image, fn.Results) {
+	for _, n := range items {
+		if !registriesconf.IsImage(n) || n.GetName() != "cluster" || n.GetAnnotations()[localConfig] == "true" {
+			continue
+		}
+		img, err := registriesconf.DecodeImage(n)
+		if err != nil {
+			r := &fn.Result{Severity: fn.Error, Message: "Image \"cluster\": " + err.Error(),
+				ResourceRef: &fn.ResourceRef{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Name: n.GetName()}}
+			var fe *mirror.FieldError
+			if errors.As(err, &fe) {
+				r.Field = &fn.Field{Path: fe.Field}
+			}
+			return nil, fn.Results{r}
+		}
+		return img, nil
+	}
+	return nil, nil
+}
+
+// nodeView renders the registries.conf that the output gives every node,
+// with the MCO's own renderer, when the list holds the Image named cluster
+// (whose insecure and blocked registries can make the rendering fail) or
+// the config asks for a preview. It returns the results, and the preview
+// ConfigMap when the config asks for one.
+func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out, at *yaml.RNode) (fn.Results, *yaml.RNode, error) {
+	if img == nil && cfg.Preview == config.PreviewNone {
+		return nil, nil, nil
+	}
+	sets := make([]mirror.Set, len(outs))
+	for i, o := range outs {
+		sets[i] = *o.Set
+	}
+	res, err := registriesconf.Render(sets, registriesconf.Options{Image: img})
+	if err != nil {
+		with := ""
+		if img != nil {
+			with = " (with " + img.Ref() + ")"
+		}
+		r := &fn.Result{Severity: fn.Error, Message: "the Machine Config Operator would render no registries.conf from the output" + with + ", and the MachineConfigPool would degrade: " + err.Error()}
+		if img != nil {
+			r.ResourceRef = &fn.ResourceRef{APIVersion: registriesconf.ImageAPIVersion, Kind: registriesconf.ImageKind, Name: img.Name}
+		}
+		return fn.Results{r}, nil, nil
+	}
+	var rs fn.Results
+	for _, w := range res.Warnings {
+		rs = append(rs, &fn.Result{Severity: fn.Warning, Message: w})
+	}
+	switch cfg.Preview {
+	case config.PreviewResults:
+		rs = append(rs, &fn.Result{Severity: fn.Info, Message: "the registries.conf every node will get (" + registriesconf.Path + "):\n" + string(res.Conf)})
+	case config.PreviewConfigMap:
+		cm, err := previewConfigMap(res.Conf, at)
+		if err != nil {
+			return nil, nil, fmt.Errorf("preview ConfigMap: %w", err)
+		}
+		return rs, cm, nil
+	}
+	return rs, nil, nil
+}
+
+// previewConfigMap is a local-config ConfigMap with the rendered file:
+// kpt and kustomize show it but apply nothing of it. It goes into the
+// directory of the item at, so that kpt writes it beside the mirror sets.
+func previewConfigMap(conf []byte, at *yaml.RNode) (*yaml.RNode, error) {
+	cm := yaml.MustParse(`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: ` + PreviewName + `
+  annotations:
+    config.kubernetes.io/local-config: "true"
+`)
+	if at != nil {
+		if p := at.GetAnnotations()[kioutil.PathAnnotation]; p != "" {
+			path := dirOf(p) + PreviewName + ".yaml"
+			for _, k := range []string{kioutil.PathAnnotation, kioutil.LegacyPathAnnotation} {
+				if err := cm.PipeE(yaml.SetAnnotation(k, path)); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	cm.SetDataMap(map[string]string{"registries.conf": string(conf)})
+	return cm, nil
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] == '/' {
+			return path[:i+1]
+		}
+	}
+	return ""
+}
