@@ -78,7 +78,7 @@ func Entries(s *mirror.Set) fn.Results {
 		if d := duplicates(e.Mirrors); len(d) > 0 {
 			msg := "the API rejects duplicates in ImageDigestMirrorSet and ImageTagMirrorSet; consolidate removes them"
 			if s.Kind == mirror.ICSP {
-				msg = "the conversion removes them, since the API rejects duplicates in ImageDigestMirrorSet and ImageTagMirrorSet"
+				msg = "ImageDigestMirrorSet and ImageTagMirrorSet reject duplicates; consolidate removes them"
 			}
 			rs = append(rs, Result(fn.Warning, s, field+".mirrors", fmt.Sprintf("duplicate mirrors %s: %s", quoteAll(d), msg)))
 		}

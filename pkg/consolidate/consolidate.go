@@ -38,6 +38,10 @@ type Merge struct {
 	Unmerged  bool
 	Looped    bool
 	NodeOrder []string
+	// After is, when duplicates had to go from unmerged entries (the API
+	// rejects them), the node's order without them; it differs from
+	// NodeOrder, which is why they were unmerged.
+	After []string
 }
 
 // Report is what the filter did.
@@ -102,8 +106,16 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 			}
 		}
 		if looped || len(merged) != len(nodeOrder) {
-			rep.Merges = append(rep.Merges, Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g),
-				Unmerged: true, Looped: looped, NodeOrder: nodeOrder})
+			m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g),
+				Unmerged: true, Looped: looped, NodeOrder: nodeOrder}
+			if f.dedupe(g) {
+				after := make([][]string, 0, len(g)+len(fixed))
+				for _, p := range g {
+					after = append(after, p.set.Entries[p.entry].Mirrors)
+				}
+				m.After, _ = NodeOrder(k.source, append(after, fixed...))
+			}
+			rep.Merges = append(rep.Merges, m)
 			continue
 		}
 		if len(nodeOrder) == 0 {
@@ -144,6 +156,19 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 		}
 	}
 	return rep
+}
+
+// dedupe removes repeated mirrors from the entries of g, which the API
+// rejects, and reports whether there were any.
+func (Filter) dedupe(g []place) bool {
+	any := false
+	for _, p := range g {
+		e := &p.set.Entries[p.entry]
+		if d := dedupe(e.Mirrors, ""); len(d) != len(e.Mirrors) {
+			e.Mirrors, any = d, true
+		}
+	}
+	return any
 }
 
 // clean reports whether an entry is already what a merge would make of it:

@@ -15,8 +15,9 @@ type Filter struct {
 }
 
 // Convert returns the sets that replace icsp, in the order they go out:
-// the ImageDigestMirrorSet, then the ImageTagMirrorSet. Mirrors lose their
-// duplicates, which the API rejects in both kinds.
+// the ImageDigestMirrorSet, then the ImageTagMirrorSet. The mirror lists stay
+// as they are, duplicates included: which duplicates can go without changing
+// what the node does is for consolidation to decide, seeing every list.
 func (f Filter) Convert(icsp *mirror.Set) []*mirror.Set {
 	kinds := []mirror.Kind{mirror.IDMS}
 	if f.TagMirrors {
@@ -28,21 +29,9 @@ func (f Filter) Convert(icsp *mirror.Set) []*mirror.Set {
 		s.Kind = k
 		s.Entries = make([]mirror.Entry, len(icsp.Entries))
 		for i, e := range icsp.Entries {
-			s.Entries[i] = mirror.Entry{Source: e.Source, Mirrors: unique(e.Mirrors)}
+			s.Entries[i] = mirror.Entry{Source: e.Source, Mirrors: append([]string(nil), e.Mirrors...)}
 		}
 		out = append(out, &s)
-	}
-	return out
-}
-
-func unique(list []string) []string {
-	out := make([]string, 0, len(list))
-	seen := make(map[string]bool, len(list))
-	for _, m := range list {
-		if !seen[m] {
-			seen[m] = true
-			out = append(out, m)
-		}
 	}
 	return out
 }

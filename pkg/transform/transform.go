@@ -260,7 +260,11 @@ func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
 			if m.Entries > 1 {
 				kept = fmt.Sprintf("so its %d entries stay as they are, unmerged", m.Entries)
 			}
-			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("%s, %s: one list cannot say the same; the node tries %s", why, kept, list(m.NodeOrder))))
+			msg := fmt.Sprintf("%s, %s: one list cannot say the same; the node tries %s", why, kept, list(m.NodeOrder))
+			if m.After != nil {
+				msg = fmt.Sprintf("%s, %s but for repeated mirrors, which the API rejects: without them the node's order changes from %s to %s", why, kept, list(m.NodeOrder), list(m.After))
+			}
+			r.add(check.Result(fn.Warning, m.Into, "", msg))
 			continue
 		}
 		if m.Entries > 1 {
