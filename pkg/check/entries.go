@@ -65,10 +65,10 @@ func Entries(s *mirror.Set) fn.Results {
 		if e.Policy == mirror.NeverContactSource && contains(e.Mirrors, e.Source) {
 			rs = append(rs, Result(fn.Error, s, field, fmt.Sprintf("cannot set mirrorSourcePolicy: NeverContactSource if the source %q is one of the mirrors; remove it from mirrors", e.Source)))
 		}
-		if !hasRealMirror(e) {
+		if !e.HasRealMirror() {
 			rs = append(rs, Result(fn.Warning, s, field, fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s", e.Source, policyToo(e))))
 		}
-		if contains(e.Mirrors, e.Source) && hasRealMirror(e) && e.Policy != mirror.NeverContactSource {
+		if contains(e.Mirrors, e.Source) && e.HasRealMirror() && e.Policy != mirror.NeverContactSource {
 			msg := fmt.Sprintf("the source %q is listed as its own last mirror: the node tries it last anyway; consolidate removes it", e.Source)
 			if e.Mirrors[len(e.Mirrors)-1] != e.Source {
 				msg = fmt.Sprintf("the source %q is listed as one of its own mirrors: the node contacts the source there, before the mirrors after it", e.Source)
@@ -101,15 +101,6 @@ func policySpelling(s string) string {
 		}
 	}
 	return ""
-}
-
-func hasRealMirror(e mirror.Entry) bool {
-	for _, m := range e.Mirrors {
-		if m != e.Source {
-			return true
-		}
-	}
-	return false
 }
 
 func contains(list []string, s string) bool {

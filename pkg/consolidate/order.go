@@ -2,6 +2,8 @@ package consolidate
 
 import (
 	"sort"
+
+	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
 
 // NodeOrder returns the order in which a node tries the mirrors of source,
@@ -16,7 +18,7 @@ import (
 func NodeOrder(source string, lists [][]string) (order []string, looped bool) {
 	g := newGraph()
 	for _, l := range lists {
-		if !hasRealMirror(source, l) {
+		if !(mirror.Entry{Source: source, Mirrors: l}).HasRealMirror() {
 			continue
 		}
 		named := false
@@ -38,15 +40,6 @@ func NodeOrder(source string, lists [][]string) (order []string, looped bool) {
 		order = order[:len(order)-1]
 	}
 	return order, looped
-}
-
-func hasRealMirror(source string, mirrors []string) bool {
-	for _, m := range mirrors {
-		if m != source {
-			return true
-		}
-	}
-	return false
 }
 
 type node struct {

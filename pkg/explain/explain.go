@@ -225,7 +225,7 @@ func blockReasons(scope string, from Origins) []string {
 	for i := range from.Sets {
 		s := &from.Sets[i]
 		for j, e := range s.Entries {
-			if e.Source == scope && e.Policy == mirror.NeverContactSource && hasRealMirror(e) {
+			if e.Source == scope && e.Policy == mirror.NeverContactSource && e.HasRealMirror() {
 				reasons = append(reasons, "mirrorSourcePolicy NeverContactSource in "+origin(s, j).String())
 			}
 		}
@@ -249,7 +249,7 @@ func mirrorOrigins(sets []mirror.Set, scope string, ep sysregistriesv2.Endpoint)
 	ownMirrors := false
 	for _, s := range sets {
 		for _, e := range s.Entries {
-			if e.Source == scope && hasRealMirror(e) {
+			if e.Source == scope && e.HasRealMirror() {
 				ownMirrors = true
 			}
 		}
@@ -261,7 +261,7 @@ func mirrorOrigins(sets []mirror.Set, scope string, ep sysregistriesv2.Endpoint)
 			continue
 		}
 		for j, e := range s.Entries {
-			if !hasRealMirror(e) {
+			if !e.HasRealMirror() {
 				continue
 			}
 			switch {
@@ -339,13 +339,4 @@ func origin(s *mirror.Set, entry int) Origin {
 		Kind: s.Kind, Name: s.Name, File: s.File, Entry: entry,
 		Field: s.EntryField(entry), Source: e.Source, Policy: e.Policy,
 	}
-}
-
-func hasRealMirror(e mirror.Entry) bool {
-	for _, m := range e.Mirrors {
-		if m != e.Source {
-			return true
-		}
-	}
-	return false
 }

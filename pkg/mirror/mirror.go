@@ -132,6 +132,17 @@ func (s *Set) EntryField(i int) string {
 	return f[0] + "." + f[1] + "[" + strconv.Itoa(i) + "]"
 }
 
+// HasRealMirror reports whether e names a mirror other than its source;
+// the node ignores an entry without one, policy and all.
+func (e Entry) HasRealMirror() bool {
+	for _, m := range e.Mirrors {
+		if m != e.Source {
+			return true
+		}
+	}
+	return false
+}
+
 // Clone returns a deep copy of e.
 func (e Entry) Clone() Entry {
 	e.Mirrors = append([]string(nil), e.Mirrors...)

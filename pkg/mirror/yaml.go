@@ -6,15 +6,12 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mirrorset/mirrorset/pkg/yamlfield"
 )
 
 // FieldError is a problem with one field of an object.
-type FieldError struct {
-	Field string // path, as "spec.imageDigestMirrors[0].mirrors"
-	Msg   string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }
+type FieldError = yamlfield.Error
 
 // Decode reads the mirror object in node, which item is the index of in its
 // ResourceList. Fields of the wrong type are errors that name the field;
@@ -33,25 +30,25 @@ func Decode(node *yaml.RNode, item int) (set *Set, warnings []*FieldError, err e
 		return set, nil, err
 	}
 	if name == "" {
-		return set, nil, &FieldError{"metadata.name", "is required"}
+		return set, nil, &FieldError{Field: "metadata.name", Msg: "is required"}
 	}
 	set.Name = name
 
 	path := kind.EntriesField()
-	spec := lookup(node.YNode(), "spec")
+	spec := yamlfield.Lookup(node.YNode(), "spec")
 	if spec == nil {
 		return set, nil, nil
 	}
 	if spec.Kind != yaml.MappingNode {
-		return set, nil, &FieldError{"spec", "must be a map with " + path[1] + ", got " + describe(spec)}
+		return set, nil, &FieldError{Field: "spec", Msg: "must be a map with " + path[1] + ", got " + yamlfield.Describe(spec)}
 	}
-	list := lookup(spec, path[1])
+	list := yamlfield.Lookup(spec, path[1])
 	if list == nil {
 		return set, nil, nil
 	}
 	field := path[0] + "." + path[1]
 	if list.Kind != yaml.SequenceNode {
-		return set, nil, &FieldError{field, "must be a list of {source, mirrors} entries, got " + describe(list)}
+		return set, nil, &FieldError{Field: field, Msg: "must be a list of {source, mirrors} entries, got " + yamlfield.Describe(list)}
 	}
 	for i, en := range list.Content {
 		ef := field + "[" + strconv.Itoa(i) + "]"
@@ -69,7 +66,7 @@ func decodeEntry(n *yaml.Node, kind Kind, field string) (Entry, []*FieldError, e
 	var e Entry
 	var warnings []*FieldError
 	if n.Kind != yaml.MappingNode {
-		return e, nil, &FieldError{field, "must be a map with source and mirrors, got " + describe(n)}
+		return e, nil, &FieldError{Field: field, Msg: "must be a map with source and mirrors, got " + yamlfield.Describe(n)}
 	}
 	seenSource := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -77,30 +74,30 @@ func decodeEntry(n *yaml.Node, kind Kind, field string) (Entry, []*FieldError, e
 		f := field + "." + k
 		switch {
 		case k == "source":
-			s, err := scalarString(v, f)
+			s, err := yamlfield.String(v, f)
 			if err != nil {
 				return e, nil, err
 			}
 			e.Source, seenSource = s, true
 		case k == "mirrors":
-			if isNull(v) {
+			if yamlfield.IsNull(v) {
 				continue
 			}
 			if v.Kind != yaml.SequenceNode {
-				return e, nil, &FieldError{f, "must be a list of strings, got " + describe(v)}
+				return e, nil, &FieldError{Field: f, Msg: "must be a list of strings, got " + yamlfield.Describe(v)}
 			}
 			for j, m := range v.Content {
-				s, err := scalarString(m, f+"["+strconv.Itoa(j)+"]")
+				s, err := yamlfield.String(m, f+"["+strconv.Itoa(j)+"]")
 				if err != nil {
 					return e, nil, err
 				}
 				e.Mirrors = append(e.Mirrors, s)
 			}
 		case k == "mirrorSourcePolicy" && kind != ICSP:
-			if isNull(v) {
+			if yamlfield.IsNull(v) {
 				continue
 			}
-			s, err := scalarString(v, f)
+			s, err := yamlfield.String(v, f)
 			if err != nil {
 				return e, nil, err
 			}
@@ -110,11 +107,11 @@ func decodeEntry(n *yaml.Node, kind Kind, field string) (Entry, []*FieldError, e
 			if k == "mirrorSourcePolicy" {
 				msg = "ImageContentSourcePolicy has no mirrorSourcePolicy; convert it to an ImageDigestMirrorSet to set one"
 			}
-			warnings = append(warnings, &FieldError{f, msg})
+			warnings = append(warnings, &FieldError{Field: f, Msg: msg})
 		}
 	}
 	if !seenSource {
-		return e, nil, &FieldError{field + ".source", "is required"}
+		return e, nil, &FieldError{Field: field + ".source", Msg: "is required"}
 	}
 	return e, warnings, nil
 }
@@ -135,29 +132,17 @@ func fileOf(node *yaml.RNode) (string, int) {
 	return path, i
 }
 
-func lookup(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
 func stringField(n *yaml.Node, path ...string) (string, error) {
 	for i, p := range path {
-		if i > 0 && n != nil && n.Kind != yaml.MappingNode && !isNull(n) {
-			return "", &FieldError{joinPath(path[:i]), "must be a map, got " + describe(n)}
+		if i > 0 && n != nil && n.Kind != yaml.MappingNode && !yamlfield.IsNull(n) {
+			return "", &FieldError{Field: joinPath(path[:i]), Msg: "must be a map, got " + yamlfield.Describe(n)}
 		}
-		n = lookup(n, p)
+		n = yamlfield.Lookup(n, p)
 	}
-	if n == nil || isNull(n) {
+	if n == nil || yamlfield.IsNull(n) {
 		return "", nil
 	}
-	return scalarString(n, joinPath(path))
+	return yamlfield.String(n, joinPath(path))
 }
 
 func joinPath(p []string) string {
@@ -169,43 +154,6 @@ func joinPath(p []string) string {
 		s += e
 	}
 	return s
-}
-
-func scalarString(n *yaml.Node, field string) (string, error) {
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != yaml.NodeTagString {
-		return "", &FieldError{field, "must be a string, got " + describe(n)}
-	}
-	return n.Value, nil
-}
-
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagNull
-}
-
-// describe names the YAML type of n for messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a map"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	switch n.ShortTag() {
-	case yaml.NodeTagNull:
-		return "null"
-	case yaml.NodeTagString:
-		return "a string"
-	case yaml.NodeTagInt, yaml.NodeTagFloat:
-		return "a number (" + n.Value + ")"
-	case yaml.NodeTagBool:
-		return "a boolean (" + n.Value + ")"
-	}
-	return n.ShortTag() + " " + strconv.Quote(n.Value)
 }
 
 // EntriesNode builds the YAML list for entries, as kind k spells it.
@@ -230,7 +178,7 @@ func EntriesNode(k Kind, entries []Entry) *yaml.RNode {
 func SetEntries(node *yaml.RNode, k Kind, entries []Entry) error {
 	path := k.EntriesField()
 	old := map[string][]*yaml.Node{}
-	if list := lookup(lookup(node.YNode(), path[0]), path[1]); list != nil && list.Kind == yaml.SequenceNode {
+	if list := yamlfield.Lookup(yamlfield.Lookup(node.YNode(), path[0]), path[1]); list != nil && list.Kind == yaml.SequenceNode {
 		for _, n := range list.Content {
 			if s, err := stringField(n, "source"); err == nil {
 				old[s] = append(old[s], n)

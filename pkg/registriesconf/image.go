@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/yamlfield"
 )
 
 // The cluster-wide image configuration the Machine Config Operator reads.
@@ -69,108 +70,38 @@ func DecodeImage(node *yaml.RNode) (*Image, error) {
 	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
 		root = root.Content[0]
 	}
-	meta, err := mapField(root, "metadata", "metadata")
+	meta, err := yamlfield.Map(root, "metadata", "metadata")
 	if err != nil {
 		return img, err
 	}
-	if n := lookup(meta, "name"); n != nil && !isNull(n) {
-		if img.Name, err = scalarString(n, "metadata.name"); err != nil {
+	if n := yamlfield.Lookup(meta, "name"); n != nil && !yamlfield.IsNull(n) {
+		if img.Name, err = yamlfield.String(n, "metadata.name"); err != nil {
 			return img, err
 		}
 	}
 	if img.Name == "" {
 		return img, &mirror.FieldError{Field: "metadata.name", Msg: "is required"}
 	}
-	spec, err := mapField(root, "spec", "spec")
+	spec, err := yamlfield.Map(root, "spec", "spec")
 	if err != nil {
 		return img, err
 	}
-	sources, err := mapField(spec, "registrySources", "spec.registrySources")
+	sources, err := yamlfield.Map(spec, "registrySources", "spec.registrySources")
 	if err != nil {
 		return img, err
 	}
 	lists := []*[]string{&img.InsecureRegistries, &img.BlockedRegistries, &img.AllowedRegistries}
 	for i, name := range registrySourcesFields {
 		field := "spec.registrySources." + name
-		n := lookup(sources, name)
-		if n == nil || isNull(n) {
+		n := yamlfield.Lookup(sources, name)
+		if n == nil || yamlfield.IsNull(n) {
 			continue
 		}
-		if n.Kind != yaml.SequenceNode {
-			return img, &mirror.FieldError{Field: field, Msg: "must be a list of strings, got " + describe(n)}
-		}
-		list := make([]string, 0, len(n.Content))
-		for j, item := range n.Content {
-			s, err := scalarString(item, field+"["+strconv.Itoa(j)+"]")
-			if err != nil {
-				return img, err
-			}
-			list = append(list, s)
+		list, err := yamlfield.Strings(n, field)
+		if err != nil {
+			return img, err
 		}
 		*lists[i] = list
 	}
 	return img, nil
-}
-
-// mapField returns the map under key of n, nil when it is absent or null.
-func mapField(n *yaml.Node, key, field string) (*yaml.Node, error) {
-	v := lookup(n, key)
-	if v == nil || isNull(v) {
-		return nil, nil
-	}
-	if v.Kind == yaml.AliasNode && v.Alias != nil {
-		v = v.Alias
-	}
-	if v.Kind != yaml.MappingNode {
-		return nil, &mirror.FieldError{Field: field, Msg: "must be a map, got " + describe(v)}
-	}
-	return v, nil
-}
-
-func lookup(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func scalarString(n *yaml.Node, field string) (string, error) {
-	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != yaml.NodeTagString {
-		return "", &mirror.FieldError{Field: field, Msg: "must be a string, got " + describe(n)}
-	}
-	return n.Value, nil
-}
-
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagNull
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a map"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	switch n.ShortTag() {
-	case yaml.NodeTagNull:
-		return "null"
-	case yaml.NodeTagString:
-		return "a string"
-	case yaml.NodeTagInt, yaml.NodeTagFloat:
-		return "a number (" + n.Value + ")"
-	case yaml.NodeTagBool:
-		return "a boolean (" + n.Value + ")"
-	}
-	return n.ShortTag() + " " + strconv.Quote(n.Value)
 }

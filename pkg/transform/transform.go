@@ -381,7 +381,7 @@ func (r *run) warnBlockedMirrors(work []*mirror.Set) {
 	var wildcards []string
 	for _, s := range work {
 		for _, e := range s.Entries {
-			if e.Policy == mirror.NeverContactSource && hasRealMirror(e) {
+			if e.Policy == mirror.NeverContactSource && e.HasRealMirror() {
 				if _, ok := blocked[e.Source]; !ok {
 					blocked[e.Source] = s
 					if check.IsWildcard(e.Source) {
@@ -432,15 +432,6 @@ func blockingScope(m string, blocked map[string]*mirror.Set, wildcards []string)
 		}
 	}
 	return ""
-}
-
-func hasRealMirror(e mirror.Entry) bool {
-	for _, m := range e.Mirrors {
-		if m != e.Source {
-			return true
-		}
-	}
-	return false
 }
 
 // outs decides how each output set relates to the input.
