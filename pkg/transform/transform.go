@@ -76,6 +76,7 @@ func Run(cfg config.Config, in []*mirror.Set) Output {
 	if r.failed() {
 		return r.output(nil)
 	}
+	r.warnNodeOrder(work)
 	if cfg.Consolidate {
 		work = r.consolidate(work)
 	}
@@ -238,6 +239,64 @@ func noPolicy(p policy.Place) string {
 		return " (no policy)"
 	}
 	return ""
+}
+
+// warnNodeOrder warns where the node tries the mirrors of a source in
+// another order than the objects list them one after the other: the node
+// sorts them (by name where the lists say nothing), it does not follow the
+// order of the objects. Lists that contradict each other get their own
+// warning from consolidation.
+func (r *run) warnNodeOrder(work []*mirror.Set) {
+	type key struct {
+		pool   mirror.Pool
+		source string
+	}
+	type group struct {
+		first *mirror.Set
+		lists [][]string
+		sets  []*mirror.Set
+	}
+	groups := map[key]*group{}
+	var order []key
+	for _, s := range work {
+		for _, e := range s.Entries {
+			if !e.HasRealMirror() {
+				continue
+			}
+			k := key{s.Kind.Pool(), e.Source}
+			g := groups[k]
+			if g == nil {
+				g = &group{first: s}
+				groups[k] = g
+				order = append(order, k)
+			}
+			g.lists = append(g.lists, e.Mirrors)
+			g.sets = append(g.sets, s)
+		}
+	}
+	for _, k := range order {
+		g := groups[k]
+		if len(g.lists) < 2 {
+			continue
+		}
+		node, looped := consolidate.NodeOrder(k.source, g.lists)
+		if looped {
+			continue
+		}
+		var listed []string
+		seen := map[string]bool{k.source: true}
+		for _, l := range g.lists {
+			for _, m := range l {
+				if !seen[m] {
+					seen[m] = true
+					listed = append(listed, m)
+				}
+			}
+		}
+		if strings.Join(node, "\n") != strings.Join(listed, "\n") {
+			r.add(check.Result(fn.Warning, g.first, "", fmt.Sprintf("the node tries the %s mirrors of source %q as %s, not in the order %s lists them (%s): it sorts them by the lists' own order, then by name", k.pool, k.source, list(node), refs(g.sets), list(listed))))
+		}
+	}
 }
 
 func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
