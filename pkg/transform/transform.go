@@ -219,8 +219,12 @@ func (r *run) settleConflicts(work []*mirror.Set) {
 		case config.ConflictLooser:
 			winner = mirror.AllowContactingSource
 		default:
+			hint := "Make them agree, or set onPolicyConflict to stricter or looser"
+			if allow.Set.Kind == mirror.ICSP {
+				hint = "A kept ImageContentSourcePolicy counts as AllowContactingSource and cannot carry a policy: set keepICSP to false, or make the other entries agree"
+			}
 			r.add(check.Result(fn.Error, never.Set, never.Set.EntryField(never.Entry)+".mirrorSourcePolicy",
-				fmt.Sprintf("conflicting mirrorSourcePolicy for source %q: %s; the Machine Config Operator refuses this and renders no registries.conf at all. Make them agree, or set onPolicyConflict to stricter or looser", c.Source, where)))
+				fmt.Sprintf("conflicting mirrorSourcePolicy for source %q: %s; the Machine Config Operator refuses this and renders no registries.conf at all. %s", c.Source, where, hint)))
 			continue
 		}
 		if stuck := policy.Settle(c, winner); len(stuck) > 0 {
