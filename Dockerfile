@@ -1,0 +1,17 @@
+# The mirrorset KRM function image. The binary is built on the host
+# (`make image` builds bin/image/linux-$ARCH/mirrorset, static, CGO_ENABLED=0),
+# so the image needs no base and no RUN step, and builds for any architecture
+# without emulation. kpt and kustomize run function images as `--user nobody`,
+# which must resolve through /etc/passwd.
+FROM scratch
+ARG TARGETARCH
+ARG VERSION=dev
+LABEL org.opencontainers.image.title="mirrorset" \
+      org.opencontainers.image.description="KRM function: converts OpenShift ImageContentSourcePolicy into ImageDigestMirrorSet and ImageTagMirrorSet" \
+      org.opencontainers.image.source="https://github.com/mirrorset/mirrorset" \
+      org.opencontainers.image.version="${VERSION}"
+COPY tools/image/passwd /etc/passwd
+COPY tools/image/group /etc/group
+COPY bin/image/linux-${TARGETARCH}/mirrorset /mirrorset
+USER 65534:65534
+ENTRYPOINT ["/mirrorset"]

@@ -1,0 +1,113 @@
+# mirrorset: build, run, test. Every tool the tests need is installed here,
+# pinned, into the project-local bin/.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+BIN := $(CURDIR)/bin
+export GOTOOLCHAIN := local
+export PATH := $(BIN):$(PATH)
+
+GO_SOURCES := $(shell find fn pkg -name '*.go' -not -name '*_test.go') go.mod go.sum
+
+.PHONY: build run test unit e2e tools image bench fuzz clean
+
+## build: the function as a static binary, bin/mirrorset
+build: $(BIN)/mirrorset
+$(BIN)/mirrorset: $(GO_SOURCES)
+	CGO_ENABLED=0 go build -trimpath -o $@ ./fn
+
+## run: the function on the bundled example, ICSP in, IDMS out
+run: $(BIN)/mirrorset
+	@echo "--- input: examples/quickstart/resourcelist.yaml"; cat examples/quickstart/resourcelist.yaml
+	@echo "--- output"; $(BIN)/mirrorset < examples/quickstart/resourcelist.yaml
+
+## test: every test, unit and end to end, installing what they need
+test: unit e2e
+
+## unit: the Go tests of fn/ and pkg/ (fuzz seed corpora included)
+unit:
+	go test ./fn/... ./pkg/...
+
+## e2e: examples/ run through the real kustomize, kpt, Argo CD CMP server and podman
+e2e: tools build image
+	go test -count=1 -timeout 20m ./examples/...
+
+## bench: mirrorset against a no-op kyaml function on generated lists of 1 to
+## 100,000 items (BENCH_ITEMS, BENCH_RUNS): median time, peak RSS, ratios
+BENCH_ITEMS ?= 1,1000,10000,100000
+BENCH_RUNS ?= 5
+bench: $(BIN)/mirrorset $(BIN)/identity
+	go run ./tools/bench -mirrorset $(BIN)/mirrorset -identity $(BIN)/identity -items $(BENCH_ITEMS) -runs $(BENCH_RUNS)
+$(BIN)/identity: tools/identity/main.go go.mod go.sum
+	CGO_ENABLED=0 go build -trimpath -o $@ ./tools/identity
+
+# ---- Tools, pinned, in bin/. Each is rebuilt only when it is missing or when
+# its version (part of a stamp file's name) or its build script changes.
+KUSTOMIZE_VERSION := v5.8.2
+KPT_VERSION := v1.0.0-beta.60
+ARGOCD_VERSION := v3.2.6
+# Podman in this sandbox (and CI) needs lower default ulimits and runc.
+export CONTAINERS_CONF := $(CURDIR)/tools/containers.conf
+
+.PHONY: kustomize kpt argocd podman podman-installed image-multiarch
+## tools: kustomize, kpt, Argo CD's CMP server and client, podman and a docker shim
+tools: kustomize kpt argocd podman
+kustomize: $(BIN)/kustomize
+kpt: $(BIN)/kpt
+argocd: $(BIN)/argocd-cmp-server $(BIN)/argocd-cmp-client
+podman: podman-installed $(BIN)/docker
+
+$(BIN)/.pin-%:
+	@mkdir -p $(@D) && touch $@
+$(BIN)/kustomize: $(BIN)/.pin-kustomize-$(KUSTOMIZE_VERSION)
+	GOBIN=$(BIN) go install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
+	@touch $@
+$(BIN)/kpt: tools/build-kpt.sh $(BIN)/.pin-kpt-$(KPT_VERSION)
+	KPT_VERSION=$(KPT_VERSION) tools/build-kpt.sh $@
+$(BIN)/argocd-cmp-server $(BIN)/argocd-cmp-client &: tools/build-argocd.sh \
+		tools/argocd/cmp-server/main.go tools/argocd/cmp-client/main.go $(BIN)/.pin-argocd-$(ARGOCD_VERSION)
+	ARGOCD_VERSION=$(ARGOCD_VERSION) tools/build-argocd.sh $(BIN)
+	@touch $(BIN)/argocd-cmp-server $(BIN)/argocd-cmp-client
+# kustomize runs `container:` functions with the docker CLI: bin/docker runs podman.
+$(BIN)/docker: tools/docker
+	install -D -m 0755 $< $@
+podman-installed:
+	@command -v podman >/dev/null && command -v buildah >/dev/null && command -v runc >/dev/null || { \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update && \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y podman buildah runc; }
+
+# ---- The container image: a static binary built on the host, copied FROM scratch.
+HOST_ARCH := $(shell go env GOARCH)
+ARCH ?= $(HOST_ARCH)
+IMAGE ?= localhost/mirrorset:dev$(if $(filter-out $(HOST_ARCH),$(ARCH)),-$(ARCH))
+IMAGE_ARCHES ?= amd64 arm64
+MANIFEST := localhost/mirrorset:build-multiarch
+MULTIARCH_DEST ?= oci-archive:$(BIN)/mirrorset-multiarch.tar
+comma := ,
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# podman if installed, else docker if its engine answers, else podman (installed on demand).
+ifeq ($(origin CONTAINER_TOOL),undefined)
+CONTAINER_TOOL := $(shell if command -v podman >/dev/null 2>&1; then echo podman; \
+	elif docker info >/dev/null 2>&1; then echo docker; else echo podman; fi)
+endif
+
+$(BIN)/image/linux-%/mirrorset: $(GO_SOURCES)
+	CGO_ENABLED=0 GOOS=linux GOARCH=$* go build -trimpath -ldflags '-s -w' -o $@ ./fn
+
+## image: the function image $(IMAGE) for linux/$(ARCH); `make image ARCH=arm64` for another
+image: $(BIN)/image/linux-$(ARCH)/mirrorset $(if $(filter podman,$(CONTAINER_TOOL)),podman-installed)
+	$(CONTAINER_TOOL) build --platform linux/$(ARCH) --build-arg TARGETARCH=$(ARCH) \
+		--build-arg VERSION=$(VERSION) -t $(IMAGE) .
+	@$(CONTAINER_TOOL) image inspect --format '$(IMAGE) linux/{{.Architecture}} {{.Size}} bytes' $(IMAGE)
+
+## image-multiarch: one image index for linux/{$(IMAGE_ARCHES)}, pushed to $(MULTIARCH_DEST) (podman)
+# The local manifest list is removed afterwards: podman 4.3's `podman images`
+# fails while one is stored. Push elsewhere with MULTIARCH_DEST=docker://HOST/REPO:TAG.
+image-multiarch: $(foreach a,$(IMAGE_ARCHES),$(BIN)/image/linux-$(a)/mirrorset) podman-installed
+	if podman manifest exists $(MANIFEST); then podman manifest rm $(MANIFEST) >/dev/null; fi
+	podman build --platform $(subst $() ,$(comma),$(foreach a,$(IMAGE_ARCHES),linux/$(a))) \
+		--no-cache --build-arg VERSION=$(VERSION) --manifest $(MANIFEST) .
+	podman manifest push --all $(MANIFEST) $(MULTIARCH_DEST); \
+		status=$$?; podman manifest rm $(MANIFEST) >/dev/null; exit $$status
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,192 @@
+// Command bench measures mirrorset against a no-op kyaml function (the
+// identity, tools/identity) on generated ResourceLists (pkg/resourcelist/gen)
+// of several sizes: it runs the two in turn on the same files, several times
+// each, mirrorset with stdin a file and a pipe (as kpt gives it), and prints
+// the median wall time, the peak RSS (the largest of the runs, from the
+// kernel's accounting of each child) and the ratios mirrorset / identity.
+// `make bench` builds both and runs it.
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
+)
+
+func main() {
+	mirrorset := flag.String("mirrorset", "bin/mirrorset", "the mirrorset binary")
+	identity := flag.String("identity", "bin/identity", "the identity function's binary")
+	sizes := flag.String("items", "1,1000,10000,100000", "list sizes, in items, comma-separated (1: the cold start)")
+	runs := flag.Int("runs", 5, "runs of each binary on each list")
+	largeRuns := flag.Int("large-runs", 3, "runs on lists of 50,000 items or more, where the identity takes half a minute")
+	dir := flag.String("dir", filepath.Join(os.TempDir(), "mirrorset-bench"), "where the generated lists go")
+	flag.Parse()
+	if err := run(*mirrorset, *identity, *sizes, *runs, *largeRuns, *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// sample is one run: wall time and peak resident memory.
+type sample struct {
+	wall time.Duration
+	rss  int64 // bytes
+}
+
+// stats are the runs of one binary in one mode on one list.
+type stats []sample
+
+func (s stats) median() time.Duration {
+	w := make([]time.Duration, len(s))
+	for i, x := range s {
+		w[i] = x.wall
+	}
+	slices.Sort(w)
+	return w[len(w)/2]
+}
+
+func (s stats) peak() int64 {
+	var m int64
+	for _, x := range s {
+		m = max(m, x.rss)
+	}
+	return m
+}
+
+func run(mirrorset, identity, sizes string, runs, largeRuns int, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	// The input is larger than mirrorset's default limits at 100,000
+	// items; the identity has none.
+	env := append(os.Environ(), "MIRRORSET_MAX_INPUT_BYTES=4294967296", "MIRRORSET_MAX_ITEMS=10000000", "MIRRORSET_MAX_NODES=100000000")
+	fmt.Printf("%s, %d CPUs; load average before: %s\n", runtime.GOARCH, runtime.NumCPU(), loadAverage())
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "items\tsize\tidentity\t\tmirrorset, file\t\tmirrorset, pipe\t\tfile/identity\t\tpipe/identity\t\t")
+	fmt.Fprintln(tw, "\t\ttime\tRSS\ttime\tRSS\ttime\tRSS\ttime\tRSS\ttime\tRSS\t")
+	for _, f := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil {
+			return fmt.Errorf("items %q: %w", f, err)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("resourcelist-%d.yaml", n))
+		size, err := generate(path, n)
+		if err != nil {
+			return err
+		}
+		k := runs
+		switch {
+		case n >= 50000:
+			k = largeRuns
+		case n <= 10:
+			k = 4 * runs // a cold start: a few milliseconds, so more runs
+		}
+		var id, file, pipe stats
+		for r := 0; r < k; r++ {
+			// In turn, so that a busy moment of the machine falls on all.
+			for _, m := range []struct {
+				bin  string
+				env  []string
+				pipe bool
+				into *stats
+			}{{identity, nil, false, &id}, {mirrorset, env, false, &file}, {mirrorset, env, true, &pipe}} {
+				s, err := measure(m.bin, m.env, path, m.pipe)
+				if err != nil {
+					return err
+				}
+				*m.into = append(*m.into, s)
+			}
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3fx\t%.3fx\t%.3fx\t%.3fx\t\n", n, mib(size),
+			secs(id.median()), mib(id.peak()), secs(file.median()), mib(file.peak()), secs(pipe.median()), mib(pipe.peak()),
+			ratio(file.median(), id.median()), float64(file.peak())/float64(id.peak()),
+			ratio(pipe.median(), id.median()), float64(pipe.peak())/float64(id.peak()))
+		tw.Flush()
+	}
+	fmt.Printf("load average after: %s\n", loadAverage())
+	return nil
+}
+
+func generate(path string, items int) (int64, error) {
+	var b bytes.Buffer
+	if err := gen.ResourceList(&b, gen.Default(items)); err != nil {
+		return 0, err
+	}
+	if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, b.Bytes()) {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			return 0, err
+		}
+	}
+	return int64(b.Len()), nil
+}
+
+// measure runs bin on the list at path, stdin the file itself or a pipe
+// that this process feeds, stdout thrown away.
+func measure(bin string, env []string, path string, pipe bool) (sample, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return sample{}, err
+	}
+	defer f.Close()
+	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return sample{}, err
+	}
+	defer devnull.Close()
+	cmd := exec.Command(bin)
+	cmd.Env = env
+	cmd.Stdout = devnull
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdin = f
+	if pipe {
+		cmd.Stdin = struct{ io.Reader }{f} // not an *os.File: exec feeds it through a pipe
+	}
+	start := time.Now()
+	err = cmd.Run()
+	wall := time.Since(start)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s < %s: %v\n%s", bin, path, err, firstLines(stderr.String(), 5))
+	}
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		return sample{}, fmt.Errorf("no resource usage for %s", bin)
+	}
+	return sample{wall: wall, rss: ru.Maxrss * 1024}, nil // Maxrss is in KiB on Linux
+}
+
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	return strings.Join(lines[:min(n, len(lines))], "\n")
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
+
+func mib(b int64) string { return fmt.Sprintf("%.1fM", float64(b)/(1<<20)) }
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
