@@ -35,6 +35,12 @@ functionConfig (a ConfigMap's data, or fn.kpt.dev/v1alpha1 MirrorSetConfig):
   onPolicyConflict           error | stricter | looser (default error)
   layout                     preserve | per-registry (default preserve)
 
+Input limits (environment variables; sizes take Ki, Mi or Gi; 0 turns a limit off):
+  MIRRORSET_MAX_INPUT_BYTES  64Mi      MIRRORSET_MAX_LINE_BYTES   4Mi
+  MIRRORSET_MAX_SCALAR_BYTES 4Mi       MIRRORSET_MAX_DEPTH        1000
+  MIRRORSET_MAX_NODES        500000    MIRRORSET_MAX_ITEMS        50000
+  MIRRORSET_MAX_ALIAS_NODES  100000    GOMEMLIMIT   512MiB (soft, on the full parse)
+
 Exit code 1 when any result is an error; errors are also printed on stderr.
 `
 

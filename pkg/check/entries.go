@@ -66,7 +66,7 @@ func Entries(s *mirror.Set) fn.Results {
 			rs = append(rs, Result(fn.Error, s, field, fmt.Sprintf("cannot set mirrorSourcePolicy: NeverContactSource if the source %q is one of the mirrors; remove it from mirrors", e.Source)))
 		}
 		if !e.HasRealMirror() {
-			rs = append(rs, Result(fn.Warning, s, field, fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s", e.Source, policyToo(e))))
+			rs = append(rs, Result(fn.Warning, s, field, fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s; list a mirror other than the source, or remove the entry", e.Source, policyToo(e))))
 		}
 		if contains(e.Mirrors, e.Source) && e.HasRealMirror() && e.Policy != mirror.NeverContactSource {
 			msg := fmt.Sprintf("the source %q is listed as its own last mirror: the node tries it last anyway; consolidate removes it", e.Source)

@@ -68,13 +68,14 @@ const (
 )
 
 type field struct {
-	name  string
-	help  string // what the field accepts
-	parse func(c *Config, v string) bool
+	name   string
+	help   string   // what the field accepts
+	values []string // the values it accepts, for "did you mean"
+	parse  func(c *Config, v string) bool
 }
 
 var fields = []field{
-	{"defaultMirrorSourcePolicy", "NeverContactSource or AllowContactingSource", func(c *Config, v string) bool {
+	{"defaultMirrorSourcePolicy", "NeverContactSource or AllowContactingSource", []string{string(mirror.NeverContactSource), string(mirror.AllowContactingSource)}, func(c *Config, v string) bool {
 		switch mirror.Policy(v) {
 		case mirror.NeverContactSource, mirror.AllowContactingSource:
 			c.DefaultMirrorSourcePolicy = mirror.Policy(v)
@@ -82,13 +83,15 @@ var fields = []field{
 		}
 		return false
 	}},
-	{"tagMirrors", "true or false", boolField(func(c *Config) *bool { return &c.TagMirrors })},
-	{"consolidate", "true or false", boolField(func(c *Config) *bool { return &c.Consolidate })},
-	{"keepICSP", "true or false", boolField(func(c *Config) *bool { return &c.KeepICSP })},
-	{"onPolicyConflict", "error, stricter (NeverContactSource wins) or looser (AllowContactingSource wins)", oneOf(func(c *Config) *string { return &c.OnPolicyConflict }, ConflictError, ConflictStricter, ConflictLooser)},
-	{"layout", "preserve or per-registry", oneOf(func(c *Config) *string { return &c.Layout }, LayoutPreserve, LayoutPerRegistry)},
-	{"preview", "results or configmap", oneOf(func(c *Config) *string { return &c.Preview }, PreviewResults, PreviewConfigMap)},
+	{"tagMirrors", "true or false", bools, boolField(func(c *Config) *bool { return &c.TagMirrors })},
+	{"consolidate", "true or false", bools, boolField(func(c *Config) *bool { return &c.Consolidate })},
+	{"keepICSP", "true or false", bools, boolField(func(c *Config) *bool { return &c.KeepICSP })},
+	{"onPolicyConflict", "error, stricter (NeverContactSource wins) or looser (AllowContactingSource wins)", []string{ConflictError, ConflictStricter, ConflictLooser}, oneOf(func(c *Config) *string { return &c.OnPolicyConflict }, ConflictError, ConflictStricter, ConflictLooser)},
+	{"layout", "preserve or per-registry", []string{LayoutPreserve, LayoutPerRegistry}, oneOf(func(c *Config) *string { return &c.Layout }, LayoutPreserve, LayoutPerRegistry)},
+	{"preview", "results or configmap", []string{PreviewResults, PreviewConfigMap}, oneOf(func(c *Config) *string { return &c.Preview }, PreviewResults, PreviewConfigMap)},
 }
+
+var bools = []string{"true", "false"}
 
 func boolField(get func(*Config) *bool) func(*Config, string) bool {
 	return func(c *Config, v string) bool {
@@ -123,7 +126,7 @@ func (e *Error) Error() string {
 	if e.Field == "" {
 		return "functionConfig: " + e.Msg
 	}
-	return "functionConfig field " + e.Field + ": " + e.Msg
+	return "functionConfig: " + e.Field + ": " + e.Msg
 }
 
 // Parse reads the functionConfig in node; nil gives Default.
@@ -143,7 +146,7 @@ func Parse(node *yaml.RNode) (Config, error) {
 			return c, nil
 		}
 		if data.Value.YNode().Kind != yaml.MappingNode {
-			return c, &Error{"data", "must be a map of strings"}
+			return c, &Error{"data", "must be a map of strings, got " + describe(data.Value.YNode())}
 		}
 		return c, parseFields(&c, data.Value.YNode(), "data.", true)
 	case apiVersion == APIVersion && kind == Kind:
@@ -160,10 +163,10 @@ func parseFields(c *Config, m *yaml.Node, prefix string, fromConfigMap bool) err
 		}
 		f, ok := lookup(k)
 		if !ok {
-			return &Error{prefix + k, "unknown field; known fields are " + names()}
+			return &Error{prefix + k, "unknown field" + didYouMean(k, fieldNames()...) + "; known fields are " + strings.Join(fieldNames(), ", ")}
 		}
 		if v.Kind != yaml.ScalarNode {
-			return &Error{prefix + k, "must be " + f.help}
+			return &Error{prefix + k, "must be " + f.help + ", got " + describe(v)}
 		}
 		if fromConfigMap && v.ShortTag() != yaml.NodeTagString {
 			// A ConfigMap's data holds strings only; kpt and kustomize quote them.
@@ -173,7 +176,7 @@ func parseFields(c *Config, m *yaml.Node, prefix string, fromConfigMap bool) err
 			return &Error{prefix + k, fmt.Sprintf("must be true or false, got %q", v.Value)}
 		}
 		if !f.parse(c, v.Value) {
-			return &Error{prefix + k, fmt.Sprintf("%q is not allowed; use %s", v.Value, f.help)}
+			return &Error{prefix + k, fmt.Sprintf("%q is not allowed%s; use %s", v.Value, didYouMean(v.Value, f.values...), f.help)}
 		}
 	}
 	return nil
@@ -188,11 +191,34 @@ func lookup(name string) (field, bool) {
 	return field{}, false
 }
 
-func names() string {
+func fieldNames() []string {
 	n := make([]string, len(fields))
 	for i, f := range fields {
 		n[i] = f.name
 	}
 	sort.Strings(n)
-	return strings.Join(n, ", ")
+	return n
+}
+
+// didYouMean names the candidate that s matches but for case.
+func didYouMean(s string, candidates ...string) string {
+	for _, c := range candidates {
+		if strings.EqualFold(s, c) {
+			return fmt.Sprintf(" (did you mean %s?)", c)
+		}
+	}
+	return ""
+}
+
+// describe names what n is, for messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a map"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return fmt.Sprintf("%q", n.Value)
 }

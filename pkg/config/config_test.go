@@ -35,12 +35,12 @@ metadata: {name: c}
 defaultMirrorSourcePolicy: AllowContactingSource
 tagMirrors: true
 `, Config{DefaultMirrorSourcePolicy: mirror.AllowContactingSource, TagMirrors: true, Consolidate: true, OnPolicyConflict: ConflictError, Layout: LayoutPreserve}, ""},
-		{"unknown field", "apiVersion: fn.kpt.dev/v1alpha1\nkind: MirrorSetConfig\npolicy: x\n", Config{}, "field policy: unknown field; known fields are consolidate, defaultMirrorSourcePolicy"},
+		{"unknown field", "apiVersion: fn.kpt.dev/v1alpha1\nkind: MirrorSetConfig\npolicy: x\n", Config{}, "functionConfig: policy: unknown field; known fields are consolidate, defaultMirrorSourcePolicy"},
 		{"bad policy", "apiVersion: v1\nkind: ConfigMap\ndata:\n  defaultMirrorSourcePolicy: Never\n", Config{}, `data.defaultMirrorSourcePolicy: "Never" is not allowed; use NeverContactSource or AllowContactingSource`},
 		{"bad bool string", "apiVersion: v1\nkind: ConfigMap\ndata:\n  tagMirrors: \"yes\"\n", Config{}, `data.tagMirrors: "yes" is not allowed; use true or false`},
 		{"unquoted bool in a configmap", "apiVersion: v1\nkind: ConfigMap\ndata:\n  tagMirrors: true\n", Config{}, `must be a string in a ConfigMap`},
-		{"string bool in typed", "apiVersion: fn.kpt.dev/v1alpha1\nkind: MirrorSetConfig\ntagMirrors: \"true\"\n", Config{}, `field tagMirrors: must be true or false, got "true"`},
-		{"list value", "apiVersion: fn.kpt.dev/v1alpha1\nkind: MirrorSetConfig\nlayout: [a]\n", Config{}, `field layout: must be preserve or per-registry`},
+		{"string bool in typed", "apiVersion: fn.kpt.dev/v1alpha1\nkind: MirrorSetConfig\ntagMirrors: \"true\"\n", Config{}, `functionConfig: tagMirrors: must be true or false, got "true"`},
+		{"list value", "apiVersion: fn.kpt.dev/v1alpha1\nkind: MirrorSetConfig\nlayout: [a]\n", Config{}, `functionConfig: layout: must be preserve or per-registry`},
 		{"wrong kind", "apiVersion: v1\nkind: Secret\n", Config{}, "kind v1 Secret is not accepted; use a ConfigMap or a fn.kpt.dev/v1alpha1 MirrorSetConfig"},
 		{"not a map", "- a\n", Config{}, "must be a ConfigMap or a fn.kpt.dev/v1alpha1 MirrorSetConfig"},
 	}

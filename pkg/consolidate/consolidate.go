@@ -7,6 +7,8 @@
 package consolidate
 
 import (
+	"slices"
+
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
 
@@ -38,9 +40,10 @@ type Merge struct {
 	Unmerged  bool
 	Looped    bool
 	NodeOrder []string
-	// After is, when duplicates had to go from unmerged entries (the API
-	// rejects them), the node's order without them; it differs from
-	// NodeOrder, which is why they were unmerged.
+	// After is, when duplicates had to go (the API rejects them), the
+	// node's order without them; it differs from NodeOrder. Where without
+	// them one list can say what the lists say, the entries are merged
+	// (Unmerged is false) into Mirrors, which is then After.
 	After []string
 }
 
@@ -105,28 +108,40 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 				merged = append(merged, m)
 			}
 		}
+		var repeats *Merge // the repeated mirrors removed, when that let the lists merge
 		if looped || len(merged) != len(nodeOrder) {
 			m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g),
 				Unmerged: true, Looped: looped, NodeOrder: nodeOrder}
-			if f.dedupe(g) {
-				after := make([][]string, 0, len(g)+len(fixed))
-				for _, p := range g {
-					after = append(after, p.set.Entries[p.entry].Mirrors)
-				}
-				m.After, _ = NodeOrder(k.source, append(after, fixed...))
+			if !f.dedupe(g) {
+				rep.Merges = append(rep.Merges, m)
+				continue
 			}
-			rep.Merges = append(rep.Merges, m)
-			continue
+			after := make([][]string, 0, len(g)+len(fixed))
+			for _, p := range g {
+				after = append(after, p.set.Entries[p.entry].Mirrors)
+			}
+			var afterLooped bool
+			m.After, afterLooped = NodeOrder(k.source, append(after, fixed...))
+			if afterLooped || slices.Contains(m.After, k.source) {
+				rep.Merges = append(rep.Merges, m)
+				continue
+			}
+			// Without the repeats one list can say what the lists say: merge
+			// them now, or a second run would.
+			repeats, nodeOrder, merged = &m, m.After, m.After
 		}
 		if len(nodeOrder) == 0 {
 			// No list has a real mirror: the node ignores the source. Keep
 			// the first entry's mirrors, without duplicates, for the record.
 			merged = dedupe(first.Mirrors, "")
 		}
-		if len(g) == 1 && policy == first.Policy && equal(merged, first.Mirrors) {
+		if len(g) == 1 && policy == first.Policy && equal(merged, first.Mirrors) && repeats == nil {
 			continue
 		}
 		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g), Mirrors: merged}
+		if repeats != nil {
+			m.Looped, m.NodeOrder, m.After = repeats.Looped, repeats.NodeOrder, repeats.After
+		}
 		first.Mirrors = merged
 		first.Policy = policy
 		for _, p := range g[1:] {
@@ -218,12 +233,10 @@ func stronger(a, b mirror.Policy) mirror.Policy {
 
 func dedupe(list []string, source string) []string {
 	out := make([]string, 0, len(list))
-	for i, m := range list {
-		dup := m == source
-		for _, n := range list[:i] {
-			dup = dup || n == m
-		}
-		if !dup {
+	seen := make(map[string]bool, len(list))
+	for _, m := range list {
+		if m != source && !seen[m] {
+			seen[m] = true
 			out = append(out, m)
 		}
 	}

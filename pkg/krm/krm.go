@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -18,25 +19,72 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/mirrorset/mirrorset/pkg/check"
 	"github.com/mirrorset/mirrorset/pkg/config"
-	"github.com/mirrorset/mirrorset/pkg/mirror"
-	"github.com/mirrorset/mirrorset/pkg/transform"
+	"github.com/mirrorset/mirrorset/pkg/inputlimit"
+	"github.com/mirrorset/mirrorset/pkg/resourcelist"
 )
 
 // Run runs the function on the ResourceList in stdin and returns the exit
-// code: 0, or 1 when any result is an error.
+// code: 0, or 1 when any result is an error. It takes the fast path
+// (package resourcelist: items that mirrorset does not own go through as
+// their bytes) unless the input is in a form that needs the full parse;
+// both give the same output. MIRRORSET_DEBUG=1 says on stderr which path
+// ran, and why.
 func Run(stdin io.Reader, stdout, stderr io.Writer) int {
+	lim, err := inputLimits()
+	if err != nil {
+		return refuse(stdout, stderr, err)
+	}
+	lr := lim.NewReader(stdin) // the size and line limits hold on both paths
+	l, err := resourcelist.Read(lr)
+	if lerr := lr.Err(); lerr != nil {
+		return refuse(stdout, stderr, readError(lerr))
+	}
+	if err != nil {
+		var fb *resourcelist.Fallback
+		if !errors.As(err, &fb) {
+			fb = &resourcelist.Fallback{Reason: err.Error(), Input: stdin}
+		}
+		debugf(stderr, "full parse: %s", fb.Reason)
+		return RunFull(fb.Input, stdout, stderr)
+	}
+	code, replay := runFast(l, stdout, stderr)
+	if replay != nil {
+		return RunFull(replay, stdout, stderr)
+	}
+	return code
+}
+
+// RunFull is Run on the full parse: kyaml's framework reads the whole list
+// into trees and prints it again. Run falls back to it; the tests compare
+// the two.
+func RunFull(stdin io.Reader, stdout, stderr io.Writer) int {
+	lim, err := inputLimits()
+	if err != nil {
+		return refuse(stdout, stderr, err)
+	}
+	defer inputlimit.SetSoftMemoryLimit(os.LookupEnv)()
+	data, err := readWhole(stdin, lim)
+	if err != nil {
+		return refuse(stdout, stderr, err)
+	}
 	var results fn.Results
 	p := framework.ResourceListProcessorFunc(func(rl *framework.ResourceList) error {
-		results = Process(rl)
+		if err := resolveAliases(rl); err != nil {
+			results = fn.Results{{Severity: fn.Error, Message: "reading the ResourceList: " + err.Error()}}
+		} else {
+			results = Process(rl)
+		}
 		rl.Results = frameworkResults(results)
 		return nil
 	})
 	var out bytes.Buffer
-	rw := &kio.ByteReadWriter{Reader: stdin, Writer: &out, KeepReaderAnnotations: true}
+	rw := &kio.ByteReadWriter{Reader: bytes.NewReader(data), Writer: &out, KeepReaderAnnotations: true}
 	if err := framework.Execute(p, rw); err != nil {
-		results = append(results, &fn.Result{Severity: fn.Error, Message: "reading the ResourceList: " + err.Error()})
+		// kyaml's errors can span lines ("node contents:"): one line each
+		// on stderr.
+		msg := strings.Join(strings.Fields(err.Error()), " ")
+		results = append(results, &fn.Result{Severity: fn.Error, Message: "reading the ResourceList: " + msg})
 		out.Reset()
 		writeResultsOnly(&out, results)
 	}
@@ -49,6 +97,13 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// debugf writes a line to stderr when MIRRORSET_DEBUG is set.
+func debugf(stderr io.Writer, format string, args ...any) {
+	if os.Getenv("MIRRORSET_DEBUG") != "" {
+		fmt.Fprintf(stderr, "debug: "+format+"\n", args...)
+	}
 }
 
 func failed(rs fn.Results) bool {
@@ -64,10 +119,14 @@ func failed(rs fn.Results) bool {
 func report(w io.Writer, rs fn.Results) {
 	for _, r := range rs {
 		if r.Severity == fn.Error || r.Severity == fn.Warning {
-			fmt.Fprintf(w, "%s: %s\n", r.Severity, r.Message)
+			fmt.Fprintf(w, "%s: %s\n", r.Severity, oneLine.Replace(r.Message))
 		}
 	}
 }
+
+// oneLine escapes the line breaks that names and values from the input can
+// bring into a message, so that each result is one line on stderr.
+var oneLine = strings.NewReplacer("\r\n", `\r\n`, "\n", `\n`, "\r", `\r`)
 
 // writeResultsOnly writes a ResourceList that carries only results, for an
 // input that could not be read as one.
@@ -86,144 +145,41 @@ func writeResultsOnly(w io.Writer, rs fn.Results) {
 }
 
 // Process runs mirrorset on rl, replacing its items when nothing failed, and
-// returns the results.
+// returns the results. It is the full parse's processing; the fast path
+// shares decide and outputs with it.
 func Process(rl *framework.ResourceList) fn.Results {
-	cfg, err := config.Parse(rl.FunctionConfig)
-	if err != nil {
-		return fn.Results{configResult(rl.FunctionConfig, err)}
+	entries := make([]*entry, len(rl.Items))
+	for i, n := range rl.Items {
+		entries[i] = nodeEntry(n, nil)
 	}
-	items, flattened := flattenLists(rl.Items)
-	var results fn.Results
-	var sets []*mirror.Set
-	owned := map[int]bool{}
-	for i, n := range items {
-		if !owns(n) {
-			continue
-		}
-		owned[i] = true
-		set, warnings, err := mirror.Decode(n, i)
-		if set == nil {
-			set = &mirror.Set{Item: i}
-		}
-		if set.Name == "" {
-			set.Name = n.GetName()
-		}
-		for _, w := range warnings {
-			results = append(results, check.Result(fn.Warning, set, w.Field, w.Msg))
-		}
+	p, results, err := decide(rl.FunctionConfig, entries)
+	if err != nil {
+		return append(results, &fn.Result{Severity: fn.Error, Message: "reading the items: " + err.Error()})
+	}
+	if p == nil {
+		return results
+	}
+	var items []*yaml.RNode
+	for i, e := range p.entries {
+		nodes, err := p.outputs(i)
 		if err != nil {
-			var fe *mirror.FieldError
-			if errors.As(err, &fe) {
-				results = append(results, check.Result(fn.Error, set, fe.Field, fe.Msg))
-			} else {
-				results = append(results, check.Result(fn.Error, set, "", err.Error()))
-			}
-			continue
+			return append(results, &fn.Result{Severity: fn.Error, Message: "writing the output: " + err.Error()})
 		}
-		sets = append(sets, set)
+		for _, n := range nodes {
+			if n == nil {
+				n = e.node
+			}
+			items = append(items, n)
+		}
 	}
-	img, imgResults := clusterImage(items)
-	results = append(results, imgResults...)
-	if failed(results) {
-		return results
+	if p.preview != nil {
+		items = append(items, p.preview)
 	}
-	out := transform.Run(cfg, sets)
-	results = append(results, out.Results...)
-	if out.Failed() {
-		return results
-	}
-	var first *yaml.RNode
-	if len(out.Outs) > 0 {
-		first = items[out.Outs[0].Item]
-	}
-	view, preview, err := nodeView(cfg, img, out.Outs, first)
-	if err != nil {
-		return append(results, &fn.Result{Severity: fn.Error, Message: err.Error()})
-	}
-	results = append(results, view...)
-	if failed(results) {
-		return results
-	}
-	newItems, err := rebuild(items, owned, out.Outs)
-	if err != nil {
-		return append(results, &fn.Result{Severity: fn.Error, Message: "writing the output: " + err.Error()})
-	}
-	if preview != nil {
-		newItems = replacePreview(newItems, preview)
-	}
-	for _, l := range flattened {
+	for _, l := range p.notes {
 		results = append(results, &fn.Result{Severity: fn.Info, Message: l})
 	}
-	rl.Items = newItems
+	rl.Items = items
 	return results
-}
-
-// owns reports whether mirrorset handles the item: a mirror object that is
-// not local config (kpt and kustomize keep local config off the cluster).
-func owns(n *yaml.RNode) bool {
-	if _, ok := mirror.KindOf(n.GetApiVersion(), n.GetKind()); !ok {
-		return false
-	}
-	return n.GetAnnotations()[localConfig] != "true"
-}
-
-// listKinds are the list kinds whose mirror objects mirrorset takes out:
-// `oc get icsp -o yaml` prints a v1 List, and the API's own list kinds.
-func isList(n *yaml.RNode) bool {
-	switch n.GetKind() {
-	case "List":
-		return n.GetApiVersion() == "v1"
-	case string(mirror.ICSP) + "List", string(mirror.IDMS) + "List", string(mirror.ITMS) + "List":
-		return true
-	}
-	return false
-}
-
-// flattenLists replaces each list item that holds a mirror object by its
-// elements, which take the list's place and file. Lists without mirror
-// objects stay as they are.
-func flattenLists(items []*yaml.RNode) ([]*yaml.RNode, []string) {
-	var out []*yaml.RNode
-	var notes []string
-	for _, n := range items {
-		if !isList(n) || n.GetAnnotations()[localConfig] == "true" {
-			out = append(out, n)
-			continue
-		}
-		elems, err := n.Pipe(yaml.Lookup("items"))
-		if err != nil || elems == nil || elems.YNode().Kind != yaml.SequenceNode {
-			out = append(out, n)
-			continue
-		}
-		elemKind := strings.TrimSuffix(n.GetKind(), "List")
-		var expanded []*yaml.RNode
-		hasMirror := false
-		for _, e := range elems.Content() {
-			en := yaml.NewRNode(e)
-			if e.Kind != yaml.MappingNode {
-				expanded = nil
-				break
-			}
-			// The API's typed lists leave kind and apiVersion off the elements.
-			if elemKind != "" && n.GetKind() != "List" && en.GetKind() == "" {
-				_ = en.PipeE(yaml.SetField("kind", yaml.NewStringRNode(elemKind)))
-				_ = en.PipeE(yaml.SetField("apiVersion", yaml.NewStringRNode(n.GetApiVersion())))
-			}
-			_, ok := mirror.KindOf(en.GetApiVersion(), en.GetKind())
-			hasMirror = hasMirror || ok
-			expanded = append(expanded, en)
-		}
-		if !hasMirror || expanded == nil {
-			out = append(out, n)
-			continue
-		}
-		for _, en := range expanded {
-			copyFileAnnotations(n, en)
-		}
-		out = append(out, expanded...)
-		notes = append(notes, fmt.Sprintf("%s %s%s: replaced by the %d %s it held", n.GetKind(), quoteName(n.GetName()), inFile(n), len(expanded), plural(len(expanded), "item", "items")))
-	}
-	return out, notes
 }
 
 func quoteName(name string) string {
@@ -269,53 +225,22 @@ func fileAnnotationsOf(n *yaml.RNode) map[string]string {
 	return out
 }
 
-// rebuild writes the output items: unowned items as they came, and for each
-// owned item the objects transform put at its place.
-func rebuild(items []*yaml.RNode, owned map[int]bool, outs []transform.Out) ([]*yaml.RNode, error) {
-	at := map[int][]transform.Out{}
-	for _, o := range outs {
-		at[o.Item] = append(at[o.Item], o)
-	}
-	out := make([]*yaml.RNode, 0, len(items))
-	for i, n := range items {
-		if !owned[i] {
-			out = append(out, n)
-			continue
-		}
-		for _, o := range at[i] {
-			switch o.How {
-			case transform.Unchanged:
-				out = append(out, n)
-			case transform.Updated:
-				if err := mirror.SetEntries(n, o.Kind, o.Entries); err != nil {
-					return nil, fmt.Errorf("%s: %w", o.Ref(), err)
-				}
-				out = append(out, n)
-			case transform.Converted:
-				c, err := mirror.ConvertNode(n, o.Kind, o.Entries)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", o.Ref(), err)
-				}
-				out = append(out, c)
-			case transform.Created:
-				c, err := mirror.NewNode(o.Kind, o.Name, fileAnnotationsOf(n), o.Entries)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", o.Ref(), err)
-				}
-				out = append(out, c)
-			}
-		}
-	}
-	return out, nil
-}
-
 func configResult(cfg *yaml.RNode, err error) *fn.Result {
 	r := &fn.Result{Severity: fn.Error, Message: err.Error()}
-	if cfg != nil {
+	if cfg != nil && cfg.YNode().Kind == yaml.MappingNode {
 		r.ResourceRef = &fn.ResourceRef{APIVersion: cfg.GetApiVersion(), Kind: cfg.GetKind(), Name: cfg.GetName()}
 		var ce *config.Error
-		if errors.As(err, &ce) && ce.Field != "" {
-			r.Field = &fn.Field{Path: ce.Field}
+		if errors.As(err, &ce) {
+			// As the other messages: the object, its file, the field.
+			what := "functionConfig " + plainOrQuoted(cfg.GetKind())
+			if cfg.GetKind() == "" {
+				what = "functionConfig (no kind)"
+			}
+			r.Message = fmt.Sprintf("%s %s%s: %s", what, quoteName(cfg.GetName()), inFile(cfg), ce.Msg)
+			if ce.Field != "" {
+				r.Message = fmt.Sprintf("%s %s%s: %s: %s", what, quoteName(cfg.GetName()), inFile(cfg), ce.Field, ce.Msg)
+				r.Field = &fn.Field{Path: ce.Field}
+			}
 		}
 	}
 	return r
@@ -352,17 +277,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// replacePreview puts the preview ConfigMap at the end of the list, in
-// place of the one an earlier run left there, so that runs do not pile up.
-func replacePreview(items []*yaml.RNode, preview *yaml.RNode) []*yaml.RNode {
-	out := items[:0]
-	for _, n := range items {
-		if n.GetApiVersion() == "v1" && n.GetKind() == "ConfigMap" && n.GetName() == PreviewName && n.GetAnnotations()[localConfig] == "true" {
-			continue
-		}
-		out = append(out, n)
-	}
-	return append(out, preview)
 }

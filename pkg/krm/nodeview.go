@@ -18,26 +18,24 @@ import (
 // rendered registries.conf with preview: configmap.
 const PreviewName = "mirrorset-registries-conf"
 
-// clusterImage returns the Image named cluster among items, decoded, and the
-// results about it. Other Images are ignored by the MCO, and so here.
-func clusterImage(items []*yaml.RNode) (*registriesconf.Image, fn.Results) {
-	for _, n := range items {
-		if !registriesconf.IsImage(n) || n.GetName() != "cluster" || n.GetAnnotations()[localConfig] == "true" {
-			continue
-		}
-		img, err := registriesconf.DecodeImage(n)
-		if err != nil {
-			r := &fn.Result{Severity: fn.Error, Message: "Image \"cluster\": " + err.Error(),
-				ResourceRef: &fn.ResourceRef{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Name: n.GetName()}}
-			var fe *mirror.FieldError
-			if errors.As(err, &fe) {
-				r.Field = &fn.Field{Path: fe.Field}
-			}
-			return nil, fn.Results{r}
-		}
-		return img, nil
+// decodeClusterImage decodes n when it is the Image named cluster, with the
+// results about it; ok is false for any other Image, which the MCO ignores,
+// and so here.
+func decodeClusterImage(n *yaml.RNode) (img *registriesconf.Image, rs fn.Results, ok bool) {
+	if !registriesconf.IsImage(n) || n.GetName() != "cluster" || n.GetAnnotations()[localConfig] == "true" {
+		return nil, nil, false
 	}
-	return nil, nil
+	img, err := registriesconf.DecodeImage(n)
+	if err != nil {
+		r := &fn.Result{Severity: fn.Error, Message: "Image \"cluster\": " + err.Error(),
+			ResourceRef: &fn.ResourceRef{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Name: n.GetName()}}
+		var fe *mirror.FieldError
+		if errors.As(err, &fe) {
+			r.Field = &fn.Field{Path: fe.Field}
+		}
+		return nil, fn.Results{r}, true
+	}
+	return img, nil, true
 }
 
 // nodeView renders the registries.conf that the output gives every node,

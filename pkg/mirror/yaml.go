@@ -3,6 +3,7 @@ package mirror
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -30,7 +31,7 @@ func Decode(node *yaml.RNode, item int) (set *Set, warnings []*FieldError, err e
 		return set, nil, err
 	}
 	if name == "" {
-		return set, nil, &FieldError{Field: "metadata.name", Msg: "is required"}
+		return set, nil, &FieldError{Field: "metadata.name", Msg: "is required: every object needs a name"}
 	}
 	set.Name = name
 
@@ -111,7 +112,7 @@ func decodeEntry(n *yaml.Node, kind Kind, field string) (Entry, []*FieldError, e
 		}
 	}
 	if !seenSource {
-		return e, nil, &FieldError{Field: field + ".source", Msg: "is required"}
+		return e, nil, &FieldError{Field: field + ".source", Msg: "is required: the registry or repository that the mirrors stand in for, as quay.io/ns/repo"}
 	}
 	return e, warnings, nil
 }
@@ -177,21 +178,24 @@ func EntriesNode(k Kind, entries []Entry) *yaml.RNode {
 // Entry nodes that already say the same thing are reused, comments and all.
 func SetEntries(node *yaml.RNode, k Kind, entries []Entry) error {
 	path := k.EntriesField()
-	old := map[string][]*yaml.Node{}
+	// Each old entry node is decoded once and found by what it says, so
+	// that a long list costs linear time, not a scan per entry.
+	reuse := map[string]*yaml.Node{}
 	if list := yamlfield.Lookup(yamlfield.Lookup(node.YNode(), path[0]), path[1]); list != nil && list.Kind == yaml.SequenceNode {
 		for _, n := range list.Content {
-			if s, err := stringField(n, "source"); err == nil {
-				old[s] = append(old[s], n)
+			d, w, err := decodeEntry(n, k, "")
+			if err != nil || len(w) > 0 {
+				continue
+			}
+			if key := entryKey(d); reuse[key] == nil {
+				reuse[key] = n
 			}
 		}
 	}
 	fresh := EntriesNode(k, entries)
 	for i, e := range entries {
-		for _, n := range old[e.Source] {
-			if _, _, err := decodeEntry(n, k, ""); err == nil && sameEntry(n, k, e) {
-				fresh.YNode().Content[i] = n
-				break
-			}
+		if n := reuse[entryKey(e)]; n != nil {
+			fresh.YNode().Content[i] = n
 		}
 	}
 	spec, err := node.Pipe(yaml.LookupCreate(yaml.MappingNode, path[0]))
@@ -201,9 +205,16 @@ func SetEntries(node *yaml.RNode, k Kind, entries []Entry) error {
 	return spec.PipeE(yaml.SetField(path[1], fresh))
 }
 
-func sameEntry(n *yaml.Node, k Kind, e Entry) bool {
-	d, w, err := decodeEntry(n, k, "")
-	return err == nil && len(w) == 0 && Equal([]Entry{d}, []Entry{e})
+// entryKey is what an entry says, as a map key: two entries have the same
+// key exactly when Equal holds for them.
+func entryKey(e Entry) string {
+	var b strings.Builder
+	for _, s := range append([]string{e.Source, string(e.Policy)}, e.Mirrors...) {
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteByte(':')
+		b.WriteString(s)
+	}
+	return b.String()
 }
 
 // droppedMetadata are the metadata fields that a cluster fills in and that

@@ -330,6 +330,9 @@ func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
 			r.add(check.Result(fn.Warning, m.Into, "", msg))
 			continue
 		}
+		if m.After != nil {
+			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("repeated %s mirrors for source %q, which the API rejects, are removed and the entries merged: without them the node's order changes from %s to %s", m.Pool, m.Source, list(m.NodeOrder), list(m.After))))
+		}
 		if m.Entries > 1 {
 			msg := fmt.Sprintf("%d %s entries for source %q merged into this one (from %s): mirrors %s", m.Entries, m.Pool, m.Source, refs(m.From), list(m.Mirrors))
 			r.add(check.Result(fn.Info, m.Into, "", msg))
@@ -441,15 +444,11 @@ func deref(sets []*mirror.Set) []mirror.Set {
 // mirrors included.
 func (r *run) warnBlockedMirrors(work []*mirror.Set) {
 	blocked := map[string]*mirror.Set{}
-	var wildcards []string
 	for _, s := range work {
 		for _, e := range s.Entries {
 			if e.Policy == mirror.NeverContactSource && e.HasRealMirror() {
 				if _, ok := blocked[e.Source]; !ok {
 					blocked[e.Source] = s
-					if check.IsWildcard(e.Source) {
-						wildcards = append(wildcards, e.Source)
-					}
 				}
 			}
 		}
@@ -457,14 +456,13 @@ func (r *run) warnBlockedMirrors(work []*mirror.Set) {
 	if len(blocked) == 0 {
 		return
 	}
-	sort.Strings(wildcards)
 	for _, s := range work {
 		for i, e := range s.Entries {
 			for j, m := range e.Mirrors {
 				if m == e.Source {
 					continue
 				}
-				if scope := blockingScope(m, blocked, wildcards); scope != "" {
+				if scope := blockingScope(m, blocked); scope != "" {
 					r.add(check.Result(fn.Warning, s, fmt.Sprintf("%s.mirrors[%d]", s.EntryField(i), j),
 						fmt.Sprintf("mirror %q is inside %q, which NeverContactSource blocks (in %s): the node refuses pulls from this mirror too", m, scope, blocked[scope].Ref())))
 				}
@@ -475,8 +473,10 @@ func (r *run) warnBlockedMirrors(work []*mirror.Set) {
 
 // blockingScope returns the blocked scope that m is nested in, or "". Scopes
 // nest by whole path components ("a.io/x" holds "a.io/x/y", not "a.io/xy")
-// and wildcards by host suffix.
-func blockingScope(m string, blocked map[string]*mirror.Set, wildcards []string) string {
+// and wildcards by host suffix; of several wildcards, the first in sort
+// order. Each lookup is one per path component and per host label, so that
+// many blocked wildcards cost no more than a few.
+func blockingScope(m string, blocked map[string]*mirror.Set) string {
 	for p := m; ; {
 		if _, ok := blocked[p]; ok {
 			return p
@@ -489,12 +489,16 @@ func blockingScope(m string, blocked map[string]*mirror.Set, wildcards []string)
 	}
 	host, _, _ := strings.Cut(m, "/")
 	host, _, _ = strings.Cut(host, ":")
-	for _, w := range wildcards {
-		if strings.HasSuffix(host, w[1:]) {
-			return w
+	scope := ""
+	for i := 0; i < len(host); i++ {
+		if host[i] != '.' {
+			continue
+		}
+		if w := "*" + host[i:]; blocked[w] != nil && (scope == "" || w < scope) {
+			scope = w
 		}
 	}
-	return ""
+	return scope
 }
 
 // outs decides how each output set relates to the input.

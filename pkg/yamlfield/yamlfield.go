@@ -51,7 +51,11 @@ func String(n *yaml.Node, field string) (string, error) {
 		n = n.Alias
 	}
 	if n.Kind != yaml.ScalarNode || n.ShortTag() != yaml.NodeTagString {
-		return "", &Error{field, "must be a string, got " + Describe(n)}
+		msg := "must be a string, got " + Describe(n)
+		if n.Kind == yaml.ScalarNode && !IsNull(n) {
+			msg += "; quote it: " + strconv.Quote(n.Value)
+		}
+		return "", &Error{field, msg}
 	}
 	return n.Value, nil
 }

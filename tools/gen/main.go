@@ -8,7 +8,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
@@ -29,17 +28,16 @@ func main() {
 }
 
 func write(path string, o gen.Options) error {
-	var w io.Writer = os.Stdout
-	if path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	if path == "" {
+		return gen.ResourceList(os.Stdout, o)
 	}
-	if err := gen.ResourceList(w, o); err != nil {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := gen.ResourceList(f, o); err != nil {
+		f.Close()
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	return nil
+	return f.Close()
 }

@@ -1,0 +1,42 @@
+package consolidate_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/mirrorset/mirrorset/pkg/consolidate"
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
+)
+
+// BenchmarkConsolidate merges n entries, first over as many sources (every
+// entry its own: the lookups alone), then over n/10 sources (each source
+// in ten objects: the merges), to show how the cost grows with n.
+func BenchmarkConsolidate(b *testing.B) {
+	for _, n := range []int{10, 100, 1000, 10000, 100000} {
+		for _, sources := range []int{n, max(1, n/10)} {
+			b.Run(fmt.Sprintf("entries=%d/sources=%d", n, sources), func(b *testing.B) {
+				in := gen.Sets(mirror.IDMS, n, sources, 1)
+				for b.Loop() {
+					b.StopTimer()
+					sets := clone(in) // the filter works in place
+					b.StartTimer()
+					consolidate.Filter{}.Filter(sets)
+				}
+			})
+		}
+	}
+}
+
+func clone(in []*mirror.Set) []*mirror.Set {
+	out := make([]*mirror.Set, len(in))
+	for i, s := range in {
+		c := *s
+		c.Entries = make([]mirror.Entry, len(s.Entries))
+		for j, e := range s.Entries {
+			c.Entries[j] = e.Clone()
+		}
+		out[i] = &c
+	}
+	return out
+}

@@ -1,0 +1,80 @@
+package inputlimit
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Reader reads an input within MaxInputBytes and MaxLineBytes: past either
+// it returns an *Error and reads no further, so that memory stays bounded
+// whatever comes in.
+type Reader struct {
+	r    io.Reader
+	l    Limits
+	n    int64 // bytes read
+	line int   // lines completed
+	col  int   // bytes of the current line so far
+	err  error
+}
+
+// NewReader returns a Reader of r within l.
+func (l Limits) NewReader(r io.Reader) *Reader {
+	return &Reader{r: r, l: l}
+}
+
+// Read reads as io.Reader does; it reads at most one byte past
+// MaxInputBytes, to tell that the input is larger.
+func (r *Reader) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	max := r.l.MaxInputBytes
+	if room := max + 1 - r.n; max > 0 && int64(len(p)) > room {
+		p = p[:room]
+	}
+	n, err := r.r.Read(p)
+	r.n += int64(n)
+	if max > 0 && r.n > max {
+		r.err = &Error{Env: EnvMaxInputBytes, Limit: max, Msg: fmt.Sprintf("the input is larger than %s", Size(max))}
+		return 0, r.err
+	}
+	if r.l.MaxLineBytes > 0 {
+		for b := p[:n]; ; {
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 {
+				r.col += len(b)
+				break
+			}
+			r.col += i
+			if r.col > r.l.MaxLineBytes {
+				break
+			}
+			r.line++
+			r.col = 0
+			b = b[i+1:]
+		}
+		if r.col > r.l.MaxLineBytes {
+			r.err = &Error{Env: EnvMaxLineBytes, Limit: int64(r.l.MaxLineBytes), Line: r.line + 1,
+				Msg: fmt.Sprintf("the line is longer than %s", Size(int64(r.l.MaxLineBytes)))}
+			return 0, r.err
+		}
+	}
+	return n, err
+}
+
+// Err returns the *Error that stopped the reader, or nil: a caller that
+// reads through layers that reword errors can still tell.
+func (r *Reader) Err() error {
+	var le *Error
+	if errors.As(r.err, &le) {
+		return r.err
+	}
+	return nil
+}
+
+// ReadAll reads r whole within l.
+func (l Limits) ReadAll(r io.Reader) ([]byte, error) {
+	return io.ReadAll(l.NewReader(r))
+}

@@ -1,0 +1,390 @@
+package krm
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mirrorset/mirrorset/pkg/check"
+	"github.com/mirrorset/mirrorset/pkg/config"
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+	"github.com/mirrorset/mirrorset/pkg/resourcelist"
+	"github.com/mirrorset/mirrorset/pkg/transform"
+)
+
+// entry is one item of the list as the processing sees it: a parsed tree
+// (the full parse, and the elements of a flattened list), or, on the fast
+// path, the item's bytes, parsed anew whenever the processing needs the
+// tree. Both paths share decide and outputs, so they cannot drift apart.
+type entry struct {
+	apiVersion, kind string
+	node             *yaml.RNode
+	// budget keeps the fast path's parses within the input limits.
+	budget *fastPathBudget
+	// item is the fast path's item, or the list item a flattened element
+	// came from; nil on the full parse.
+	item *resourcelist.Item
+}
+
+func nodeEntry(n *yaml.RNode, from *resourcelist.Item) *entry {
+	return &entry{apiVersion: n.GetApiVersion(), kind: n.GetKind(), node: n, item: from}
+}
+
+func (e *entry) name() string {
+	if e.node != nil {
+		return e.node.GetName()
+	}
+	return e.item.Name()
+}
+
+// parse returns the entry's tree, prepared as kyaml's framework prepares
+// items, for making output objects from it. The fast path parses the item
+// anew each time, so that no tree outlives its use.
+func (e *entry) parse() (*yaml.RNode, error) {
+	if e.node != nil {
+		return e.node, nil
+	}
+	if e.budget != nil {
+		return e.budget.parse(e.item, e.item.Node)
+	}
+	return e.item.Node()
+}
+
+// read returns the entry's tree for reading its fields: on the fast path,
+// a parse without the preparation, which only adds annotations.
+func (e *entry) read() (*yaml.RNode, error) {
+	if e.node != nil {
+		return e.node, nil
+	}
+	if e.budget != nil {
+		return e.budget.parse(e.item, e.item.Tree)
+	}
+	return e.item.Tree()
+}
+
+// plan is what mirrorset decided for a list.
+type plan struct {
+	entries []*entry
+	owned   []bool
+	at      map[int][]transform.Out
+	// skip are entries that go away: an earlier run's preview, which
+	// preview replaces at the end of the list.
+	skip    []bool
+	preview *yaml.RNode
+	// notes are the info results of flattening, added once the output is
+	// written.
+	notes []string
+}
+
+// decide runs mirrorset on the entries. A nil plan means that the items go
+// out as they came, the results saying why. err is a failure to parse an
+// item, which only the fast path can meet, and which sends it to the full
+// parse.
+func decide(fc *yaml.RNode, entries []*entry) (*plan, fn.Results, error) {
+	cfg, err := config.Parse(fc)
+	if err != nil {
+		return nil, fn.Results{configResult(fc, err)}, nil
+	}
+	entries, notes, err := flattenLists(entries)
+	if err != nil {
+		return nil, nil, err
+	}
+	var results fn.Results
+	var sets []*mirror.Set
+	strs := map[string]string{}
+	owned := make([]bool, len(entries))
+	for i, e := range entries {
+		if _, ok := mirror.KindOf(e.apiVersion, e.kind); !ok {
+			continue
+		}
+		n, err := e.read()
+		if err != nil {
+			return nil, nil, err
+		}
+		if annotation(n, localConfig) == "true" {
+			continue // kpt and kustomize keep local config off the cluster
+		}
+		owned[i] = true
+		set, warnings, err := mirror.Decode(n, i)
+		if set == nil {
+			set = &mirror.Set{Item: i}
+		}
+		if set.Name == "" {
+			set.Name = n.GetName()
+		}
+		for _, w := range warnings {
+			results = append(results, check.Result(fn.Warning, set, w.Field, w.Msg))
+		}
+		if err != nil {
+			var fe *mirror.FieldError
+			if errors.As(err, &fe) {
+				results = append(results, check.Result(fn.Error, set, fe.Field, fe.Msg))
+			} else {
+				results = append(results, check.Result(fn.Error, set, "", err.Error()))
+			}
+			continue
+		}
+		intern(set, strs)
+		sets = append(sets, set)
+	}
+	img, imgResults, err := clusterImage(entries)
+	if err != nil {
+		return nil, nil, err
+	}
+	results = append(results, imgResults...)
+	if failed(results) {
+		return nil, results, nil
+	}
+	out := transform.Run(cfg, sets)
+	results = append(results, out.Results...)
+	if out.Failed() {
+		return nil, results, nil
+	}
+	var first *yaml.RNode
+	if len(out.Outs) > 0 && (img != nil || cfg.Preview != config.PreviewNone) {
+		if first, err = entries[out.Outs[0].Item].parse(); err != nil {
+			return nil, nil, err
+		}
+	}
+	view, preview, err := nodeView(cfg, img, out.Outs, first)
+	if err != nil {
+		return nil, append(results, &fn.Result{Severity: fn.Error, Message: err.Error()}), nil
+	}
+	results = append(results, view...)
+	if failed(results) {
+		return nil, results, nil
+	}
+	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, preview: preview, notes: notes, skip: make([]bool, len(entries))}
+	for _, o := range out.Outs {
+		p.at[o.Item] = append(p.at[o.Item], o)
+	}
+	if preview != nil {
+		for i, e := range entries {
+			if p.skip[i], err = isPreview(e); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return p, results, nil
+}
+
+// intern makes the sources and mirrors of s share their strings with those
+// of the sets before: sources recur across objects (oc-mirror writes one
+// per category), and a list of 100,000 items holds the same few thousand.
+func intern(s *mirror.Set, strs map[string]string) {
+	one := func(v string) string {
+		if w, ok := strs[v]; ok {
+			return w
+		}
+		strs[v] = v
+		return v
+	}
+	for i := range s.Entries {
+		e := &s.Entries[i]
+		e.Source = one(e.Source)
+		for j, m := range e.Mirrors {
+			e.Mirrors[j] = one(m)
+		}
+	}
+}
+
+// annotation is n.GetAnnotations()[key], without making the map, which
+// shows in the time of a list with tens of thousands of mirror objects.
+func annotation(n *yaml.RNode, key string) string {
+	var meta *yaml.Node
+	if c := n.YNode().Content; n.YNode().Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(c); i += 2 {
+			if c[i].Value == yaml.MetadataField {
+				meta = c[i+1]
+				break
+			}
+		}
+	}
+	if meta == nil || yaml.IsYNodeNilOrEmpty(meta) {
+		return ""
+	}
+	var annos *yaml.Node
+	for i := 0; i+1 < len(meta.Content); i += 2 {
+		if meta.Content[i].Value == yaml.AnnotationsField {
+			annos = meta.Content[i+1]
+			break
+		}
+	}
+	if annos == nil {
+		return ""
+	}
+	v := ""
+	for i := 0; i+1 < len(annos.Content); i += 2 {
+		if annos.Content[i].Value == key {
+			v = annos.Content[i+1].Value // the last one, as in GetAnnotations' map
+		}
+	}
+	return v
+}
+
+// isPreview reports whether e is the preview ConfigMap of an earlier run.
+func isPreview(e *entry) (bool, error) {
+	if e.apiVersion != "v1" || e.kind != "ConfigMap" || e.name() != PreviewName {
+		return false, nil
+	}
+	n, err := e.read()
+	if err != nil {
+		return false, err
+	}
+	return n.GetAnnotations()[localConfig] == "true", nil
+}
+
+// changes reports whether the plan writes entry i otherwise than as it
+// came.
+func (p *plan) changes(i int) bool {
+	if p.skip[i] {
+		return true
+	}
+	if !p.owned[i] {
+		return false
+	}
+	outs := p.at[i]
+	return len(outs) != 1 || outs[0].How != transform.Unchanged
+}
+
+// outputs returns what goes out in entry i's place, in order: a nil node
+// stands for the entry as it came.
+func (p *plan) outputs(i int) ([]*yaml.RNode, error) {
+	if p.skip[i] {
+		return nil, nil
+	}
+	if !p.owned[i] {
+		return []*yaml.RNode{nil}, nil
+	}
+	var n *yaml.RNode // parsed once for all that goes out in the entry's place
+	get := func() (*yaml.RNode, error) {
+		var err error
+		if n == nil {
+			n, err = p.entries[i].parse()
+		}
+		return n, err
+	}
+	var out []*yaml.RNode
+	for _, o := range p.at[i] {
+		if o.How == transform.Unchanged {
+			out = append(out, nil)
+			continue
+		}
+		n, err := get()
+		if err != nil {
+			return nil, err
+		}
+		switch o.How {
+		case transform.Updated:
+			if err := mirror.SetEntries(n, o.Kind, o.Entries); err != nil {
+				return nil, fmt.Errorf("%s: %w", o.Ref(), err)
+			}
+			out = append(out, n)
+		case transform.Converted:
+			c, err := mirror.ConvertNode(n, o.Kind, o.Entries)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", o.Ref(), err)
+			}
+			out = append(out, c)
+		case transform.Created:
+			c, err := mirror.NewNode(o.Kind, o.Name, fileAnnotationsOf(n), o.Entries)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", o.Ref(), err)
+			}
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// isList reports whether n is a list kind whose mirror objects mirrorset
+// takes out: `oc get icsp -o yaml` prints a v1 List, and the API's own list
+// kinds.
+func isList(apiVersion, kind string) bool {
+	switch kind {
+	case "List":
+		return apiVersion == "v1"
+	case string(mirror.ICSP) + "List", string(mirror.IDMS) + "List", string(mirror.ITMS) + "List":
+		return true
+	}
+	return false
+}
+
+// flattenLists replaces each list item that holds a mirror object by its
+// elements, which take the list's place and file. Lists without mirror
+// objects stay as they are.
+func flattenLists(entries []*entry) ([]*entry, []string, error) {
+	var out []*entry
+	var notes []string
+	for _, e := range entries {
+		if !isList(e.apiVersion, e.kind) {
+			out = append(out, e)
+			continue
+		}
+		n, err := e.parse()
+		if err != nil {
+			return nil, nil, err
+		}
+		if n.GetAnnotations()[localConfig] == "true" {
+			out = append(out, e)
+			continue
+		}
+		elems, err := n.Pipe(yaml.Lookup("items"))
+		if err != nil || elems == nil || elems.YNode().Kind != yaml.SequenceNode {
+			out = append(out, e)
+			continue
+		}
+		elemKind := strings.TrimSuffix(n.GetKind(), "List")
+		var expanded []*yaml.RNode
+		hasMirror := false
+		for _, el := range elems.Content() {
+			if el.Kind != yaml.MappingNode {
+				expanded = nil
+				break
+			}
+			// A copy: the list must stay as it came when mirrorset fails.
+			en := yaml.NewRNode(el).Copy()
+			// The API's typed lists leave kind and apiVersion off the elements.
+			if elemKind != "" && n.GetKind() != "List" && en.GetKind() == "" {
+				_ = en.PipeE(yaml.SetField("kind", yaml.NewStringRNode(elemKind)))
+				_ = en.PipeE(yaml.SetField("apiVersion", yaml.NewStringRNode(n.GetApiVersion())))
+			}
+			_, ok := mirror.KindOf(en.GetApiVersion(), en.GetKind())
+			hasMirror = hasMirror || ok
+			expanded = append(expanded, en)
+		}
+		if !hasMirror || expanded == nil {
+			out = append(out, e)
+			continue
+		}
+		for _, en := range expanded {
+			copyFileAnnotations(n, en)
+			out = append(out, nodeEntry(en, e.item))
+		}
+		notes = append(notes, fmt.Sprintf("%s %s%s: replaced by the %d %s it held", n.GetKind(), quoteName(n.GetName()), inFile(n), len(expanded), plural(len(expanded), "item", "items")))
+	}
+	return out, notes, nil
+}
+
+// clusterImage returns the Image named cluster among the entries, decoded,
+// and the results about it. Other Images are ignored by the MCO, and so
+// here.
+func clusterImage(entries []*entry) (*registriesconf.Image, fn.Results, error) {
+	for _, e := range entries {
+		if e.apiVersion != registriesconf.ImageAPIVersion || e.kind != registriesconf.ImageKind {
+			continue
+		}
+		n, err := e.read()
+		if err != nil {
+			return nil, nil, err
+		}
+		if img, rs, ok := decodeClusterImage(n); ok {
+			return img, rs, nil
+		}
+	}
+	return nil, nil, nil
+}

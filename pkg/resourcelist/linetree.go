@@ -1,0 +1,204 @@
+package resourcelist
+
+import (
+	"bytes"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// lineTree builds the tree of an item from its lines, as yaml.v3 parses it
+// as far as a reader of fields sees: kinds, tags, values and styles, not
+// comments or positions. It builds only items whose every line is in the
+// simple form the tokenizer reads exactly (block maps and lists, one-line
+// plain and quoted scalars); for anything else (block scalars, flow
+// collections, scalars over several lines, escapes, tags, "- - " lines) ok
+// is false, and the caller parses the item. It is several times faster than
+// the parser, which matters for the tens of thousands of mirror objects of
+// a large list.
+func lineTree(raw []byte) (root *yaml.Node, ok bool) {
+	// One allocation for the nodes of most items: a line makes two or
+	// three (a key and its value, and a map or a list).
+	b := treeBuilder{nodes: make([]yaml.Node, 0, 3*bytes.Count(raw, []byte("\n"))+4)}
+	b.stack = []frame{{node: &yaml.Node{Kind: yaml.SequenceNode}, col: 0, seq: true}}
+	var t tokenizer
+	for len(raw) > 0 {
+		i := bytes.IndexByte(raw, '\n')
+		if i < 0 {
+			return nil, false
+		}
+		text := raw[:i]
+		raw = raw[i+1:]
+		ln := t.next(text)
+		if t.complex || t.unsafe != "" || t.state == inBlockScalar || t.state == inQuoted || t.state == inFlow {
+			return nil, false
+		}
+		switch ln.kind {
+		case blankLine, commentLine:
+			continue
+		case insideLine:
+			return nil, false
+		}
+		if !b.line(ln) {
+			return nil, false
+		}
+	}
+	b.closeTo(0)
+	items := b.stack[0].node
+	if len(b.stack) != 1 || len(items.Content) != 1 || items.Content[0].Kind != yaml.MappingNode {
+		return nil, false
+	}
+	return items.Content[0], true
+}
+
+// frame is an open block collection: a map whose keys are at col, or a
+// list whose dashes are.
+type frame struct {
+	node *yaml.Node
+	col  int
+	seq  bool
+	// pending: a map's last key, or a list's last "-", still waits for
+	// its value, which more indented lines (or, for a key, a list at the
+	// key's column) give.
+	pending bool
+}
+
+type treeBuilder struct {
+	stack []frame
+	nodes []yaml.Node // where new nodes come from
+}
+
+func (b *treeBuilder) node(n yaml.Node) *yaml.Node {
+	if len(b.nodes) == cap(b.nodes) {
+		return &n // never move the nodes handed out
+	}
+	b.nodes = append(b.nodes, n)
+	return &b.nodes[len(b.nodes)-1]
+}
+
+func (b *treeBuilder) top() *frame { return &b.stack[len(b.stack)-1] }
+
+// closeTo closes the collections more indented than col; a key or "-"
+// left waiting gets null.
+func (b *treeBuilder) closeTo(col int) {
+	for len(b.stack) > 1 && b.top().col > col {
+		b.pop()
+	}
+	if f := b.top(); f.pending && f.col > col {
+		f.pending = false
+		f.node.Content = append(f.node.Content, b.null())
+	}
+}
+
+func (b *treeBuilder) pop() {
+	if f := b.top(); f.pending {
+		f.node.Content = append(f.node.Content, b.null())
+	}
+	b.stack = b.stack[:len(b.stack)-1]
+}
+
+func (b *treeBuilder) null() *yaml.Node {
+	return b.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null"})
+}
+
+// open puts a new collection where the top one waits for a value.
+func (b *treeBuilder) open(n *yaml.Node, col int, seq bool) {
+	f := b.top()
+	f.node.Content = append(f.node.Content, n)
+	f.pending = false
+	b.stack = append(b.stack, frame{node: n, col: col, seq: seq})
+}
+
+func (b *treeBuilder) line(ln line) bool {
+	if ln.dashes > 1 || ln.escaped {
+		return false
+	}
+	if ln.dashes == 0 {
+		if ln.key == nil {
+			return false // a value on its own line
+		}
+		return b.key(ln, ln.indent)
+	}
+	// "- ..." at ln.indent.
+	col := ln.indent
+	for len(b.stack) > 1 && b.top().col > col {
+		b.pop()
+	}
+	f := b.top()
+	switch {
+	case f.seq && f.col == col:
+		if f.pending {
+			f.node.Content = append(f.node.Content, b.null())
+		}
+	case !f.seq && f.pending && f.col <= col,
+		f.seq && f.pending && f.col < col:
+		// A list as the value of a key (at the key's column or
+		// deeper), or of a "-" above.
+		b.open(b.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}), col, true)
+	default:
+		return false
+	}
+	f = b.top()
+	switch {
+	case ln.key != nil:
+		f.pending = true // the map below is its value
+		b.open(b.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}), ln.col, false)
+		return b.key(ln, ln.col)
+	case ln.hasValue:
+		f.node.Content = append(f.node.Content, b.scalar(ln.value, ln.valueIs, ln.quote))
+	default:
+		f.pending = true
+	}
+	return true
+}
+
+// key adds a key at col, and its value when the line has one.
+func (b *treeBuilder) key(ln line, col int) bool {
+	for len(b.stack) > 1 && b.top().col > col {
+		b.pop()
+	}
+	f := b.top()
+	if f.seq && f.col == col && len(b.stack) > 1 {
+		// The end of a list at its key's column.
+		b.pop()
+		f = b.top()
+	}
+	switch {
+	case !f.seq && f.col == col:
+		if f.pending {
+			f.node.Content = append(f.node.Content, b.null())
+			f.pending = false
+		}
+	case f.pending && f.col < col:
+		b.open(b.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}), col, false)
+		f = b.top()
+	default:
+		return false
+	}
+	keyStyle := plainValue
+	var q byte
+	if ln.quotedKey {
+		keyStyle, q = quotedValue, ln.keyQuote
+	}
+	f.node.Content = append(f.node.Content, b.scalar(ln.key, keyStyle, q))
+	if ln.hasValue {
+		f.node.Content = append(f.node.Content, b.scalar(ln.value, ln.valueIs, ln.quote))
+	} else {
+		f.pending = true
+	}
+	return true
+}
+
+// scalar is the node yaml.v3 makes of a one-line scalar: a plain one
+// gets the tag its text resolves to, a quoted one is a string.
+func (b *treeBuilder) scalar(v []byte, kind valueKind, quote byte) *yaml.Node {
+	n := b.node(yaml.Node{Kind: yaml.ScalarNode, Value: string(v)})
+	switch {
+	case kind != quotedValue:
+		n.Tag = n.ShortTag() // yaml.v3 resolves an untagged scalar by its text
+	case quote == '"':
+		n.Tag, n.Style = "!!str", yaml.DoubleQuotedStyle
+	default:
+		n.Tag, n.Style = "!!str", yaml.SingleQuotedStyle
+	}
+	return n
+}

@@ -1,0 +1,155 @@
+package resourcelist
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
+)
+
+// sameTree reports where a and b differ in what a reader of fields sees.
+func sameTree(a, b *yaml.Node, path string) error {
+	if a.Kind != b.Kind || a.Tag != b.Tag || a.Value != b.Value || a.Style != b.Style || len(a.Content) != len(b.Content) {
+		return fmt.Errorf("%s: kind %v tag %q value %q style %v, %d children; the parser: kind %v tag %q value %q style %v, %d children",
+			path, a.Kind, a.Tag, a.Value, a.Style, len(a.Content), b.Kind, b.Tag, b.Value, b.Style, len(b.Content))
+	}
+	for i := range a.Content {
+		if err := sameTree(a.Content[i], b.Content[i], fmt.Sprintf("%s/%d", path, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkLineTree compares lineTree with yaml.v3 on every item of a list.
+func checkLineTree(t *testing.T, in []byte) (built int) {
+	t.Helper()
+	l, err := Read(bytes.NewReader(in))
+	if err != nil {
+		return 0
+	}
+	for _, it := range l.Items {
+		tree, ok := lineTree(it.raw)
+		if !ok {
+			continue
+		}
+		built++
+		parsed, err := it.parse()
+		if err != nil {
+			t.Fatalf("item %d: the line tree was built, the parser fails: %v\n%s", it.Index, err, it.raw)
+		}
+		if err := sameTree(tree, parsed.YNode(), ""); err != nil {
+			t.Fatalf("item %d: %v\n%s", it.Index, err, it.raw)
+		}
+	}
+	return built
+}
+
+func testInputs(t testing.TB) map[string][]byte {
+	in := map[string][]byte{}
+	paths, _ := filepath.Glob("../krm/testdata/golden/*/input.yaml")
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in[p] = b
+	}
+	for seed := uint64(1); seed <= 3; seed++ {
+		var b bytes.Buffer
+		if err := gen.ResourceList(&b, gen.Options{Items: 300, MirrorPercent: 40, Seed: seed}); err != nil {
+			t.Fatal(err)
+		}
+		in[fmt.Sprintf("generated-%d", seed)] = b.Bytes()
+	}
+	in["forms"] = []byte(lineTreeForms)
+	return in
+}
+
+// lineTreeForms are one-line forms whose tags and styles the line tree
+// must get right.
+const lineTreeForms = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: 'quoted ''name'''
+    "annotations":
+      a: "1"
+      b: 1
+      c: true
+      d: ~
+      e: null
+      f:
+      g: 0x1F
+      h: 1.5e3
+      i: .inf
+      j: 2001-12-14
+      k: yes
+      l: -1
+      m: a#b
+      n: http://x:80/y
+      o: 'it''s'
+      p: "say hi"
+  data:
+    list:
+    - a
+    - 'b'
+    -
+    - c: 1
+      d:
+      - e
+    empty:
+    nested:
+      deeper:
+        deepest: x
+      back: y
+    after: z
+- apiVersion: operator.openshift.io/v1alpha1
+  kind: ImageContentSourcePolicy
+  metadata:
+    name: x
+  spec:
+    repositoryDigestMirrors:
+    - mirrors:
+      - m.example.com/a
+      source: quay.io/a
+    -   source: quay.io/b
+        mirrors:
+          - m.example.com/b
+`
+
+func TestLineTreeMatchesParser(t *testing.T) {
+	total := 0
+	for name, in := range testInputs(t) {
+		t.Run(name, func(t *testing.T) {
+			built := checkLineTree(t, in)
+			if name == "forms" && built != 2 {
+				t.Errorf("the line tree was built for %d of the 2 items", built)
+			}
+			total += built
+		})
+	}
+	if total < 100 {
+		t.Errorf("the line tree was built for only %d items", total)
+	}
+}
+
+func FuzzLineTree(f *testing.F) {
+	for _, in := range testInputs(f) {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if !strings.HasPrefix(string(in), "apiVersion") {
+			in = append([]byte("apiVersion: v1\nkind: ResourceList\nitems:\n"), in...)
+		}
+		checkLineTree(t, in)
+	})
+}
