@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/check"
@@ -78,6 +79,8 @@ type plan struct {
 	// notes are the info results of flattening, added once the output is
 	// written.
 	notes []string
+	// indexes keeps each output's file index unique, in output order.
+	indexes *fileIndexes
 }
 
 // decide runs mirrorset on the entries. A nil plan means that the items go
@@ -158,7 +161,11 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, fn.Results, error) {
 	if failed(results) {
 		return nil, results, nil
 	}
-	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, preview: preview, notes: notes, skip: make([]bool, len(entries))}
+	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, preview: preview, notes: notes, skip: make([]bool, len(entries)), indexes: newFileIndexes()}
+	for _, e := range entries {
+		path, index := e.fileIndex()
+		p.indexes.see(path, index)
+	}
 	for _, o := range out.Outs {
 		p.at[o.Item] = append(p.at[o.Item], o)
 	}
@@ -298,7 +305,73 @@ func (p *plan) outputs(i int) ([]*yaml.RNode, error) {
 			out = append(out, c)
 		}
 	}
-	return out, nil
+	return out, p.placeOutputs(i, out)
+}
+
+// placeOutputs gives each output of entry i a file index that no earlier
+// output holds (see fileIndexes). An output that moves is a new object: it
+// loses the id annotations of the item it came from, so that kpt does not
+// take it for that item (and give it that item's comments).
+func (p *plan) placeOutputs(i int, out []*yaml.RNode) error {
+	for k, o := range out {
+		var path, index string
+		if o == nil {
+			path, index = p.entries[i].fileIndex()
+		} else {
+			path, index = fileIndexOf(o.GetAnnotations())
+		}
+		got, moved := p.indexes.claim(path, index)
+		if !moved {
+			continue
+		}
+		if o == nil {
+			// Only a flattened List's elements share a place and come as
+			// they are; they were parsed, so they can move.
+			n := p.entries[i].node
+			if n == nil {
+				continue
+			}
+			o = n.Copy()
+			out[k] = o
+		}
+		a := o.GetAnnotations()
+		for _, key := range []string{kioutil.IndexAnnotation, kioutil.LegacyIndexAnnotation} {
+			if _, ok := a[key]; ok {
+				a[key] = got
+			}
+		}
+		delete(a, kioutil.IdAnnotation)
+		delete(a, kioutil.LegacyIdAnnotation)
+		if err := o.SetAnnotations(a); err != nil {
+			return fmt.Errorf("placing %s %q in %s: %w", o.GetKind(), o.GetName(), path, err)
+		}
+	}
+	return nil
+}
+
+// fileIndex returns the entry's file and index annotations.
+func (e *entry) fileIndex() (path, index string) {
+	if e.node != nil {
+		return fileIndexOf(e.node.GetAnnotations())
+	}
+	get := func(k, legacy string) string {
+		if v := e.item.Annotation(k); v != "" {
+			return v
+		}
+		return e.item.Annotation(legacy)
+	}
+	return get(kioutil.PathAnnotation, kioutil.LegacyPathAnnotation), get(kioutil.IndexAnnotation, kioutil.LegacyIndexAnnotation)
+}
+
+func fileIndexOf(a map[string]string) (path, index string) {
+	path, index = a[kioutil.PathAnnotation], a[kioutil.IndexAnnotation]
+	if path == "" {
+		path = a[kioutil.LegacyPathAnnotation]
+	}
+	if index == "" {
+		index = a[kioutil.LegacyIndexAnnotation]
+	}
+	return path, index
 }
 
 // isList reports whether n is a list kind whose mirror objects mirrorset

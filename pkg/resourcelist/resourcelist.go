@@ -507,3 +507,14 @@ func firstField(m *yaml.Node, key string) *yaml.Node {
 	}
 	return nil
 }
+
+// Annotation returns the value of one of the annotations that tie an item
+// to its file (the path, index and id annotations, either spelling), "" when
+// the item has none.
+func (it *Item) Annotation(key string) string {
+	k := annotationIndex([]byte(key))
+	if k < 0 || !it.has(k) {
+		return ""
+	}
+	return string(it.anno(k))
+}
