@@ -536,6 +536,17 @@ func rank(h How) int {
 }
 
 func (r *run) output(outs []Out) Output {
+	if r.failed() {
+		// Nothing changes when anything fails: say what is wrong, not what
+		// would have been done.
+		kept := r.results[:0]
+		for _, res := range r.results {
+			if res.Severity != fn.Info {
+				kept = append(kept, res)
+			}
+		}
+		return Output{Results: kept}
+	}
 	return Output{Outs: outs, Results: fold(r.results)}
 }
 
