@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/yamlfield"
 )
 
 // The typed functionConfig's apiVersion and kind.
@@ -146,7 +147,7 @@ func Parse(node *yaml.RNode) (Config, error) {
 			return c, nil
 		}
 		if data.Value.YNode().Kind != yaml.MappingNode {
-			return c, &Error{"data", "must be a map of strings, got " + describe(data.Value.YNode())}
+			return c, &Error{"data", "must be a map of strings, got " + yamlfield.Describe(data.Value.YNode())}
 		}
 		return c, parseFields(&c, data.Value.YNode(), "data.", true)
 	case apiVersion == APIVersion && kind == Kind:
@@ -166,7 +167,7 @@ func parseFields(c *Config, m *yaml.Node, prefix string, fromConfigMap bool) err
 			return &Error{prefix + k, "unknown field" + didYouMean(k, fieldNames()...) + "; known fields are " + strings.Join(fieldNames(), ", ")}
 		}
 		if v.Kind != yaml.ScalarNode {
-			return &Error{prefix + k, "must be " + f.help + ", got " + describe(v)}
+			return &Error{prefix + k, "must be " + f.help + ", got " + yamlfield.Describe(v)}
 		}
 		if fromConfigMap && v.ShortTag() != yaml.NodeTagString {
 			// A ConfigMap's data holds strings only; kpt and kustomize quote them.
@@ -208,17 +209,4 @@ func didYouMean(s string, candidates ...string) string {
 		}
 	}
 	return ""
-}
-
-// describe names what n is, for messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a map"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	}
-	return fmt.Sprintf("%q", n.Value)
 }

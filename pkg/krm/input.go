@@ -15,6 +15,7 @@ import (
 
 	"github.com/mirrorset/mirrorset/pkg/inputlimit"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
+	"github.com/mirrorset/mirrorset/pkg/yamlfield"
 )
 
 // accepted says what mirrorset reads, for the messages about what it does not.
@@ -74,7 +75,7 @@ func readWhole(r io.Reader, lim inputlimit.Limits) ([]byte, error) {
 		if err := c.Check(&doc); err != nil {
 			return nil, readError(err)
 		}
-		if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+		if len(doc.Content) == 0 || yamlfield.IsNull(doc.Content[0]) {
 			continue // an empty document, as "---" alone makes
 		}
 		docs++
@@ -160,10 +161,10 @@ func checkShape(root *yaml.Node, lim inputlimit.Limits) error {
 	if items == nil && fc == nil {
 		return fmt.Errorf("%s: items: is missing; write items: [] for a list without items", kind)
 	}
-	if fc != nil && fc.Kind != yaml.MappingNode && !isNull(fc) {
+	if fc != nil && fc.Kind != yaml.MappingNode && !yamlfield.IsNull(fc) {
 		return fmt.Errorf("%s: functionConfig: must be a ConfigMap or a fn.kpt.dev/v1alpha1 MirrorSetConfig, got %s", kind, describe(fc))
 	}
-	if items == nil || isNull(items) {
+	if items == nil || yamlfield.IsNull(items) {
 		return nil
 	}
 	if items.Kind == yaml.AliasNode {
@@ -224,13 +225,13 @@ func plainOrQuoted(s string) string {
 // no object, and drops other annotations silently.
 func checkMetadata(obj *yaml.Node, what string) error {
 	meta := field(obj, "metadata")
-	if meta == nil || isNull(meta) {
+	if meta == nil || yamlfield.IsNull(meta) {
 		return nil
 	}
 	if meta.Kind != yaml.MappingNode {
 		return fmt.Errorf("%s: metadata: must be a map (name, namespace, labels, annotations), got %s", what, describe(meta))
 	}
-	if a := field(meta, "annotations"); a != nil && !isNull(a) && a.Kind != yaml.MappingNode {
+	if a := field(meta, "annotations"); a != nil && !yamlfield.IsNull(a) && a.Kind != yaml.MappingNode {
 		return fmt.Errorf("%s: metadata.annotations: must be a map of strings, got %s", what, describe(a))
 	}
 	return nil
@@ -252,38 +253,13 @@ func scalarField(m *yaml.Node, key string) string {
 	return ""
 }
 
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagNull
-}
-
-// describe names what n is, for messages.
+// describe says what n is, for messages about the ResourceList's shape,
+// where kyaml does not follow aliases.
 func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a map"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias (*" + n.Value + "), which kyaml does not follow there; write the value out"
+	if n.Kind == yaml.AliasNode {
+		return yamlfield.Describe(n) + ", which kyaml does not follow there; write the value out"
 	}
-	switch n.ShortTag() {
-	case yaml.NodeTagNull:
-		return "null"
-	case yaml.NodeTagString:
-		return fmt.Sprintf("a string (%q)", clip(n.Value))
-	case yaml.NodeTagBool:
-		return "a boolean (" + n.Value + ")"
-	case yaml.NodeTagInt, yaml.NodeTagFloat:
-		return "a number (" + n.Value + ")"
-	}
-	return fmt.Sprintf("%s %q", n.ShortTag(), clip(n.Value))
-}
-
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
+	return yamlfield.Describe(n)
 }
 
 // resolveAliases expands the aliases of the functionConfig and of every

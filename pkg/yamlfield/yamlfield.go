@@ -85,7 +85,8 @@ func IsNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagNull
 }
 
-// Describe names the YAML type of n for messages.
+// Describe says what n is, for messages: its YAML type, and its value
+// where that helps ("a string ("yes")", "a number (5000)").
 func Describe(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
@@ -93,17 +94,25 @@ func Describe(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.AliasNode:
-		return "an alias"
+		return "an alias (*" + n.Value + ")"
 	}
 	switch n.ShortTag() {
 	case yaml.NodeTagNull:
 		return "null"
 	case yaml.NodeTagString:
-		return "a string"
+		return "a string (" + strconv.Quote(clip(n.Value)) + ")"
 	case yaml.NodeTagInt, yaml.NodeTagFloat:
 		return "a number (" + n.Value + ")"
 	case yaml.NodeTagBool:
 		return "a boolean (" + n.Value + ")"
 	}
-	return n.ShortTag() + " " + strconv.Quote(n.Value)
+	return n.ShortTag() + " " + strconv.Quote(clip(n.Value))
+}
+
+// clip shortens a value quoted in a message.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
 }
