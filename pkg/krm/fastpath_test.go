@@ -382,6 +382,10 @@ func FuzzFastPathMatchesFullParse(f *testing.F) {
 		f.Add([]byte(in))
 	}
 	f.Add(generated(f, gen.Options{Items: 6, MirrorPercent: 50, Seed: 9}, ""))
+	rng := rand.New(rand.NewPCG(11, 7))
+	for range 20 {
+		f.Add([]byte(styledList(rng)))
+	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		if _, err := kyamlPrint(in); err != nil {
 			t.Skip("kyaml cannot read it")

@@ -162,9 +162,10 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, fn.Results, error) {
 		return nil, results, nil
 	}
 	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, preview: preview, notes: notes, skip: make([]bool, len(entries)), indexes: newFileIndexes()}
-	for _, e := range entries {
-		path, index := e.fileIndex()
-		p.indexes.see(path, index)
+	p.indexes.inputs = func(see func(path, index string)) {
+		for _, e := range entries {
+			see(e.fileIndex())
+		}
 	}
 	for _, o := range out.Outs {
 		p.at[o.Item] = append(p.at[o.Item], o)
@@ -180,8 +181,10 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, fn.Results, error) {
 }
 
 // intern makes the sources and mirrors of s share their strings with those
-// of the sets before: sources recur across objects (oc-mirror writes one
-// per category), and a list of 100,000 items holds the same few thousand.
+// of the sets before, and its lists exactly as long as they are: sources
+// recur across objects (oc-mirror writes one per category), and a list of
+// 100,000 items holds tens of thousands of sets but a few thousand
+// sources, all kept until the output is written.
 func intern(s *mirror.Set, strs map[string]string) {
 	one := func(v string) string {
 		if w, ok := strs[v]; ok {
@@ -190,12 +193,20 @@ func intern(s *mirror.Set, strs map[string]string) {
 		strs[v] = v
 		return v
 	}
-	for i := range s.Entries {
-		e := &s.Entries[i]
+	entries := make([]mirror.Entry, len(s.Entries))
+	for i, e := range s.Entries {
 		e.Source = one(e.Source)
-		for j, m := range e.Mirrors {
-			e.Mirrors[j] = one(m)
+		if e.Mirrors != nil {
+			mirrors := make([]string, len(e.Mirrors))
+			for j, m := range e.Mirrors {
+				mirrors[j] = one(m)
+			}
+			e.Mirrors = mirrors
 		}
+		entries[i] = e
+	}
+	if s.Entries != nil {
+		s.Entries = entries
 	}
 }
 

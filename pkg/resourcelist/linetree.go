@@ -2,6 +2,7 @@ package resourcelist
 
 import (
 	"bytes"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -16,9 +17,10 @@ import (
 // the parser, which matters for the tens of thousands of mirror objects of
 // a large list.
 func lineTree(raw []byte) (root *yaml.Node, ok bool) {
-	// One allocation for the nodes of most items: a line makes two or
-	// three (a key and its value, and a map or a list).
-	b := treeBuilder{nodes: make([]yaml.Node, 0, 3*bytes.Count(raw, []byte("\n"))+4)}
+	// One allocation for the nodes of most items: a line makes about two
+	// (a key and its value; a few open a map or a list); more come one by
+	// one.
+	b := treeBuilder{nodes: make([]yaml.Node, 0, 2*bytes.Count(raw, []byte("\n"))+8)}
 	b.stack = []frame{{node: &yaml.Node{Kind: yaml.SequenceNode}, col: 0, seq: true}}
 	var t tokenizer
 	for len(raw) > 0 {
@@ -191,14 +193,53 @@ func (b *treeBuilder) key(ln line, col int) bool {
 // scalar is the node yaml.v3 makes of a one-line scalar: a plain one
 // gets the tag its text resolves to, a quoted one is a string.
 func (b *treeBuilder) scalar(v []byte, kind valueKind, quote byte) *yaml.Node {
-	n := b.node(yaml.Node{Kind: yaml.ScalarNode, Value: string(v)})
+	n := b.node(yaml.Node{Kind: yaml.ScalarNode, Value: b.text(v)})
 	switch {
 	case kind != quotedValue:
-		n.Tag = n.ShortTag() // yaml.v3 resolves an untagged scalar by its text
+		n.Tag = plainTag(n)
 	case quote == '"':
 		n.Tag, n.Style = "!!str", yaml.DoubleQuotedStyle
 	default:
 		n.Tag, n.Style = "!!str", yaml.SingleQuotedStyle
 	}
 	return n
+}
+
+// text returns v as a string; the keys of mirror objects, and other short
+// words, come from a table rather than an allocation each.
+func (b *treeBuilder) text(v []byte) string {
+	if s, ok := words[string(v)]; ok {
+		return s
+	}
+	return string(v)
+}
+
+var words = func() map[string]string {
+	m := map[string]string{}
+	for _, w := range []string{"apiVersion", "kind", "metadata", "name", "namespace", "labels", "annotations", "spec",
+		"repositoryDigestMirrors", "imageDigestMirrors", "imageTagMirrors", "source", "mirrors", "mirrorSourcePolicy",
+		"NeverContactSource", "AllowContactingSource", "ImageContentSourcePolicy", "ImageDigestMirrorSet", "ImageTagMirrorSet",
+		"operator.openshift.io/v1alpha1", "config.openshift.io/v1", "v1", "ConfigMap", "Image", "List",
+		"config.kubernetes.io/path", "config.kubernetes.io/index", "internal.config.kubernetes.io/path",
+		"internal.config.kubernetes.io/index", "config.k8s.io/id", "internal.config.kubernetes.io/id",
+		"config.kubernetes.io/local-config", "true", "false", "0", "1", "2", "3"} {
+		m[w] = w
+	}
+	return m
+}()
+
+// plainTag is yaml.v3's resolution of an untagged plain scalar (which
+// ShortTag gives), without its cost for the common case: text that starts
+// with a letter other than those of true, false, null and their kin is a
+// string.
+func plainTag(n *yaml.Node) string {
+	if v := n.Value; v != "" {
+		switch c := v[0]; {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			if !strings.ContainsRune("yYnNtTfFoO", rune(c)) {
+				return "!!str"
+			}
+		}
+	}
+	return n.ShortTag()
 }

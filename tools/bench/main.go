@@ -2,8 +2,8 @@
 // identity, tools/identity) on generated ResourceLists (pkg/resourcelist/gen)
 // of several sizes: it runs the two in turn on the same files, several times
 // each, mirrorset with stdin a file and a pipe (as kpt gives it), and prints
-// the median wall time, the peak RSS (the largest of the runs, from the
-// kernel's accounting of each child) and the ratios mirrorset / identity.
+// the median wall time, the peak RSS (the largest of the runs, as GNU time
+// reports it) and the ratios mirrorset / identity.
 // `make bench` builds both and runs it.
 package main
 
@@ -19,8 +19,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
-	"text/tabwriter"
 	"time"
 
 	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
@@ -70,13 +68,16 @@ func run(mirrorset, identity, sizes string, runs, largeRuns int, dir string) err
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	if _, err := os.Stat(timeCmd); err != nil {
+		return fmt.Errorf("GNU time is needed for the peak RSS (apt-get install time): %w", err)
+	}
 	// The input is larger than mirrorset's default limits at 100,000
 	// items; the identity has none.
 	env := append(os.Environ(), "MIRRORSET_MAX_INPUT_BYTES=4294967296", "MIRRORSET_MAX_ITEMS=10000000", "MIRRORSET_MAX_NODES=100000000")
 	fmt.Printf("%s, %d CPUs; load average before: %s\n", runtime.GOARCH, runtime.NumCPU(), loadAverage())
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "items\tsize\tidentity\t\tmirrorset, file\t\tmirrorset, pipe\t\tfile/identity\t\tpipe/identity\t\t")
-	fmt.Fprintln(tw, "\t\ttime\tRSS\ttime\tRSS\ttime\tRSS\ttime\tRSS\ttime\tRSS\t")
+	const row = "%7s %7s | %8s %8s | %8s %8s | %8s %8s | %7s %7s | %7s %7s\n"
+	fmt.Printf(row, "", "", "identity", "", "mirrorset", "(file)", "mirrorset", "(pipe)", "file /", "identity", "pipe /", "identity")
+	fmt.Printf(row, "items", "size", "time", "RSS", "time", "RSS", "time", "RSS", "time", "RSS", "time", "RSS")
 	for _, f := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil {
@@ -110,31 +111,40 @@ func run(mirrorset, identity, sizes string, runs, largeRuns int, dir string) err
 				*m.into = append(*m.into, s)
 			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3fx\t%.3fx\t%.3fx\t%.3fx\t\n", n, mib(size),
+		fmt.Printf(row, strconv.Itoa(n), mib(size),
 			secs(id.median()), mib(id.peak()), secs(file.median()), mib(file.peak()), secs(pipe.median()), mib(pipe.peak()),
-			ratio(file.median(), id.median()), float64(file.peak())/float64(id.peak()),
-			ratio(pipe.median(), id.median()), float64(pipe.peak())/float64(id.peak()))
-		tw.Flush()
+			times(ratio(file.median(), id.median())), times(float64(file.peak())/float64(id.peak())),
+			times(ratio(pipe.median(), id.median())), times(float64(pipe.peak())/float64(id.peak())))
 	}
 	fmt.Printf("load average after: %s\n", loadAverage())
 	return nil
 }
 
+// generate writes the list straight to the file, so that this process
+// stays small while it measures others.
 func generate(path string, items int) (int64, error) {
-	var b bytes.Buffer
-	if err := gen.ResourceList(&b, gen.Default(items)); err != nil {
+	f, err := os.Create(path)
+	if err != nil {
 		return 0, err
 	}
-	if old, err := os.ReadFile(path); err != nil || !bytes.Equal(old, b.Bytes()) {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			return 0, err
-		}
+	if err := gen.ResourceList(f, gen.Default(items)); err != nil {
+		f.Close()
+		return 0, err
 	}
-	return int64(b.Len()), nil
+	if err := f.Close(); err != nil {
+		return 0, err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
 }
 
 // measure runs bin on the list at path, stdin the file itself or a pipe
-// that this process feeds, stdout thrown away.
+// that this process feeds, stdout thrown away. The peak RSS comes from GNU
+// time, which forks: the resource usage of a child that Go starts itself
+// counts this process's memory too (the child shares it until exec).
 func measure(bin string, env []string, path string, pipe bool) (sample, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -146,7 +156,13 @@ func measure(bin string, env []string, path string, pipe bool) (sample, error) {
 		return sample{}, err
 	}
 	defer devnull.Close()
-	cmd := exec.Command(bin)
+	out, err := os.CreateTemp("", "bench-time-*")
+	if err != nil {
+		return sample{}, err
+	}
+	out.Close()
+	defer os.Remove(out.Name())
+	cmd := exec.Command(timeCmd, "-f", "%M", "-o", out.Name(), bin)
 	cmd.Env = env
 	cmd.Stdout = devnull
 	var stderr bytes.Buffer
@@ -161,12 +177,23 @@ func measure(bin string, env []string, path string, pipe bool) (sample, error) {
 	if err != nil {
 		return sample{}, fmt.Errorf("%s < %s: %v\n%s", bin, path, err, firstLines(stderr.String(), 5))
 	}
-	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	if !ok {
-		return sample{}, fmt.Errorf("no resource usage for %s", bin)
+	b, err := os.ReadFile(out.Name())
+	if err != nil {
+		return sample{}, err
 	}
-	return sample{wall: wall, rss: ru.Maxrss * 1024}, nil // Maxrss is in KiB on Linux
+	fields := strings.Fields(string(b))
+	if len(fields) == 0 {
+		return sample{}, fmt.Errorf("%s: no output from %s", bin, timeCmd)
+	}
+	kib, err := strconv.ParseInt(fields[len(fields)-1], 10, 64)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s: %s said %q", bin, timeCmd, b)
+	}
+	return sample{wall: wall, rss: kib * 1024}, nil
 }
+
+// timeCmd is GNU time.
+const timeCmd = "/usr/bin/time"
 
 func firstLines(s string, n int) string {
 	lines := strings.SplitN(s, "\n", n+1)
@@ -187,6 +214,8 @@ func loadAverage() string {
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
 
-func mib(b int64) string { return fmt.Sprintf("%.1fM", float64(b)/(1<<20)) }
+func mib(b int64) string { return fmt.Sprintf("%.1fMiB", float64(b)/(1<<20)) }
 
 func ratio(a, b time.Duration) float64 { return float64(a) / float64(b) }
+
+func times(r float64) string { return fmt.Sprintf("%.3fx", r) }
