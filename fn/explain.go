@@ -8,7 +8,6 @@ import (
 	"os"
 
 	"github.com/mirrorset/mirrorset/pkg/explain"
-	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 )
 
 const explainUsage = `Usage: mirrorset explain [flags] IMAGE_REF [FILE|DIR|-]...
@@ -26,29 +25,17 @@ Flags:
 
 func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	// Parse quietly: errors and help are printed below, each to its stream.
-	fs.SetOutput(io.Discard)
 	var rf renderFlags
 	rf.register(fs)
 	confFile := fs.String("registries-conf", "", "explain with this registries.conf `file` (as found on a node) instead of rendering one")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), explainUsage)
-		fs.PrintDefaults()
-	}
-	positional, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0
-	}
-	fs.SetOutput(stderr)
-	if err != nil || len(positional) == 0 {
-		if err == nil {
-			err = errors.New("missing IMAGE_REF")
+	positional, code, done := parseCommand(fs, explainUsage, args, stdout, stderr, func(p []string) error {
+		if len(p) == 0 {
+			return errors.New("missing IMAGE_REF")
 		}
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		fs.Usage()
-		return 2
+		return nil
+	})
+	if done {
+		return code
 	}
 	ref, paths := positional[0], positional[1:]
 	if _, err := explain.ParseRef(ref); err != nil {
@@ -59,6 +46,7 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var (
 		conf []byte
 		from explain.Origins
+		err  error
 	)
 	if *confFile != "" {
 		if conf, err = os.ReadFile(*confFile); err != nil {
@@ -75,23 +63,11 @@ func runExplain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			from = explain.Origins{Sets: in.Sets, Image: in.Image}
 		}
 	} else {
-		opts, err := rf.options()
+		res, in, err := rf.render(paths, stdin, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 			return 1
 		}
-		in, err := readInput(paths, stdin, stderr)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		opts.Image = in.Image
-		res, err := registriesconf.Render(in.Sets, opts)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: the nodes keep their registries.conf: %v\n", err)
-			return 1
-		}
-		warn(stderr, res.Warnings)
 		conf = res.Conf
 		from = explain.Origins{Sets: in.Sets, Image: in.Image}
 	}

@@ -46,7 +46,6 @@ type migrateFlags struct {
 
 func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	f := migrateFlags{data: map[string]*string{}}
 	fs.StringVar(&f.destDir, "dest-dir", "", "the `folder` to write the new objects into (created if missing)")
 	fs.StringVar(&f.configFile, "config", "", "a functionConfig `file` (ConfigMap or MirrorSetConfig); the flags below override it")
@@ -60,24 +59,14 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	} {
 		f.data[camel(o.name)] = fs.String(o.name, "", o.help)
 	}
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), migrateUsage)
-		fs.PrintDefaults()
-	}
-	paths, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0
-	}
-	if err == nil && f.destDir == "" {
-		err = errors.New("--dest-dir is required")
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		fs.SetOutput(stderr)
-		fs.Usage()
-		return 2
+	paths, code, done := parseCommand(fs, migrateUsage, args, stdout, stderr, func([]string) error {
+		if f.destDir == "" {
+			return errors.New("--dest-dir is required")
+		}
+		return nil
+	})
+	if done {
+		return code
 	}
 	given := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { given[camel(fl.Name)] = true })

@@ -51,43 +51,17 @@ func (f *renderFlags) options() (registriesconf.Options, error) {
 
 func runRegistriesConf(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("registries-conf", flag.ContinueOnError)
-	// Parse quietly: errors and help are printed below, each to its stream.
-	fs.SetOutput(io.Discard)
 	var rf renderFlags
 	rf.register(fs)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), registriesConfUsage)
-		fs.PrintDefaults()
+	paths, code, done := parseCommand(fs, registriesConfUsage, args, stdout, stderr, nil)
+	if done {
+		return code
 	}
-	paths, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		fs.SetOutput(stderr)
-		fs.Usage()
-		return 2
-	}
-	opts, err := rf.options()
+	res, _, err := rf.render(paths, stdin, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	in, err := readInput(paths, stdin, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	opts.Image = in.Image
-	res, err := registriesconf.Render(in.Sets, opts)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	warn(stderr, res.Warnings)
 	if !res.Rewritten {
 		fmt.Fprintln(stderr, "note: nothing to apply: the MCO writes no registries.conf and the nodes keep the template's")
 	}
@@ -96,6 +70,61 @@ func runRegistriesConf(args []string, stdin io.Reader, stdout, stderr io.Writer)
 		return 1
 	}
 	return 0
+}
+
+// render reads the objects named by paths and renders what the nodes get;
+// its warnings go to stderr.
+func (f *renderFlags) render(paths []string, stdin io.Reader, stderr io.Writer) (*registriesconf.Result, *registriesconf.Input, error) {
+	opts, err := f.options()
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err := readInput(paths, stdin, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Image = in.Image
+	res, err := registriesconf.Render(in.Sets, opts)
+	if err != nil {
+		return nil, nil, renderError{err}
+	}
+	warn(stderr, res.Warnings)
+	return res, in, nil
+}
+
+// renderError is the MCO refusing to render: the nodes keep what they have.
+type renderError struct{ err error }
+
+func (e renderError) Error() string { return "the nodes keep their registries.conf: " + e.err.Error() }
+func (e renderError) Unwrap() error { return e.err }
+
+// parseCommand parses a command's flags and arguments, which may come in
+// any order, then check's say on the arguments. Help goes to stdout; a bad
+// call gets its error and the usage on stderr, and exit code 2. done says
+// the command ends here, with code.
+func parseCommand(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writer, check func([]string) error) (positional []string, code int, done bool) {
+	// Parse quietly: errors and help are printed here, each to its stream.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	positional, err := parseInterleaved(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return nil, 0, true
+	}
+	if err == nil && check != nil {
+		err = check(positional)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		fs.SetOutput(stderr)
+		fs.Usage()
+		return nil, 2, true
+	}
+	return positional, 0, false
 }
 
 // readInput reads the manifests named by paths (stdin when there are none)
