@@ -3,7 +3,6 @@ package krm_test
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -29,23 +28,7 @@ func TestBadInputs(t *testing.T) {
 			}
 			stdout, stderr, code := run(t, input)
 			checkOutputShape(t, stdout, stderr, code)
-			files := map[string]string{"expected.yaml": stdout, "stderr.txt": stderr, "exitcode": strconv.Itoa(code) + "\n"}
-			for name, got := range files {
-				path := filepath.Join(dir, name)
-				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run with -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
-				}
-			}
+			matchFiles(t, dir, stdout, stderr, code)
 		})
 	}
 }

@@ -41,6 +41,29 @@ func run(t *testing.T, input []byte) (stdout, stderr string, code int) {
 	return out.String(), errOut.String(), code
 }
 
+// matchFiles compares what the function printed and returned with the
+// case's expected.yaml, stderr.txt and exitcode, or writes them with -update.
+func matchFiles(t *testing.T, dir, stdout, stderr string, code int) {
+	t.Helper()
+	files := map[string]string{"expected.yaml": stdout, "stderr.txt": stderr, "exitcode": strconv.Itoa(code) + "\n"}
+	for name, got := range files {
+		path := filepath.Join(dir, name)
+		if *update {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run with -update to create it)", err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
+		}
+	}
+}
+
 func TestGolden(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		t.Run(c.name, func(t *testing.T) {
@@ -50,23 +73,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			stdout, stderr, code := run(t, input)
-			files := map[string]string{"expected.yaml": stdout, "stderr.txt": stderr, "exitcode": strconv.Itoa(code) + "\n"}
-			for name, got := range files {
-				path := filepath.Join(c.dir, name)
-				if *update {
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run with -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
-				}
-			}
+			matchFiles(t, c.dir, stdout, stderr, code)
 		})
 	}
 }
