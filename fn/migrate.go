@@ -11,11 +11,10 @@ import (
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/mirrorset/mirrorset/pkg/result"
 
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/krm"
@@ -88,15 +87,14 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		nodes = append(nodes, ns...)
 	}
-	rl := &framework.ResourceList{Items: nodes, FunctionConfig: cfg}
 	// Check what could be read even when some paths failed, so that one
 	// run lists every error.
-	results := krm.Process(rl)
+	items, results := krm.Process(nodes, cfg)
 	for _, r := range results {
 		switch r.Severity {
-		case fn.Error:
+		case result.Error:
 			errs = append(errs, r.Message)
-		case fn.Warning:
+		case result.Warning:
 			fmt.Fprintf(stderr, "warning: %s\n", r.Message)
 		}
 	}
@@ -107,7 +105,7 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%d %s; nothing written\n", len(errs), plural(len(errs), "error", "errors"))
 		return 1
 	}
-	files, err := migrated(rl.Items)
+	files, err := migrated(items)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1

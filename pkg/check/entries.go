@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/mirrorset/mirrorset/pkg/result"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
@@ -17,17 +17,17 @@ const (
 // Result builds a result about field of set. Its message names the object,
 // its file and the field, so that it reads well on stderr too, where
 // kustomize and Argo CD show nothing else.
-func Result(sev fn.Severity, s *mirror.Set, field, msg string) *fn.Result {
-	r := &fn.Result{
+func Result(sev result.Severity, s *mirror.Set, field, msg string) *result.Result {
+	r := &result.Result{
 		Severity:    sev,
 		Message:     s.Ref() + ": " + fieldPrefix(field) + msg,
-		ResourceRef: &fn.ResourceRef{APIVersion: s.Kind.APIVersion(), Kind: string(s.Kind), Name: s.Name},
+		ResourceRef: &result.ResourceRef{APIVersion: s.Kind.APIVersion(), Kind: string(s.Kind), Name: s.Name},
 	}
 	if field != "" {
-		r.Field = &fn.Field{Path: field}
+		r.Field = &result.Field{Path: field}
 	}
 	if s.File != "" {
-		r.File = &fn.File{Path: s.File, Index: s.FileIndex}
+		r.File = &result.File{Path: s.File, Index: s.FileIndex}
 	}
 	return r
 }
@@ -41,16 +41,16 @@ func fieldPrefix(field string) string {
 
 // Entries checks each entry of s on its own: the patterns, the policy
 // value, and what the node would ignore or refuse.
-func Entries(s *mirror.Set) fn.Results {
-	var rs fn.Results
+func Entries(s *mirror.Set) result.Results {
+	var rs result.Results
 	for i, e := range s.Entries {
 		field := s.EntryField(i)
 		if why := invalidSource(e.Source); why != "" {
-			rs = append(rs, Result(fn.Error, s, field+".source", fmt.Sprintf("%q is not a valid source: %s; %s", e.Source, why, sourceForm)))
+			rs = append(rs, Result(result.Error, s, field+".source", fmt.Sprintf("%q is not a valid source: %s; %s", e.Source, why, sourceForm)))
 		}
 		for j, m := range e.Mirrors {
 			if why := invalidMirror(m); why != "" {
-				rs = append(rs, Result(fn.Error, s, fmt.Sprintf("%s.mirrors[%d]", field, j), fmt.Sprintf("%q is not a valid mirror: %s; %s", m, why, mirrorForm)))
+				rs = append(rs, Result(result.Error, s, fmt.Sprintf("%s.mirrors[%d]", field, j), fmt.Sprintf("%q is not a valid mirror: %s; %s", m, why, mirrorForm)))
 			}
 		}
 		switch e.Policy {
@@ -60,27 +60,27 @@ func Entries(s *mirror.Set) fn.Results {
 			if fix := policySpelling(string(e.Policy)); fix != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", fix)
 			}
-			rs = append(rs, Result(fn.Error, s, field+".mirrorSourcePolicy", msg))
+			rs = append(rs, Result(result.Error, s, field+".mirrorSourcePolicy", msg))
 		}
 		if e.Policy == mirror.NeverContactSource && contains(e.Mirrors, e.Source) {
-			rs = append(rs, Result(fn.Error, s, field, fmt.Sprintf("cannot set mirrorSourcePolicy: NeverContactSource if the source %q is one of the mirrors; remove it from mirrors", e.Source)))
+			rs = append(rs, Result(result.Error, s, field, fmt.Sprintf("cannot set mirrorSourcePolicy: NeverContactSource if the source %q is one of the mirrors; remove it from mirrors", e.Source)))
 		}
 		if !e.HasRealMirror() {
-			rs = append(rs, Result(fn.Warning, s, field, fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s; list a mirror other than the source, or remove the entry", e.Source, policyToo(e))))
+			rs = append(rs, Result(result.Warning, s, field, fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s; list a mirror other than the source, or remove the entry", e.Source, policyToo(e))))
 		}
 		if contains(e.Mirrors, e.Source) && e.HasRealMirror() && e.Policy != mirror.NeverContactSource {
 			msg := fmt.Sprintf("the source %q is listed as its own last mirror: the node tries it last anyway; consolidate removes it", e.Source)
 			if e.Mirrors[len(e.Mirrors)-1] != e.Source {
 				msg = fmt.Sprintf("the source %q is listed as one of its own mirrors: the node contacts the source there, before the mirrors after it", e.Source)
 			}
-			rs = append(rs, Result(fn.Warning, s, field+".mirrors", msg))
+			rs = append(rs, Result(result.Warning, s, field+".mirrors", msg))
 		}
 		if d := duplicates(e.Mirrors); len(d) > 0 {
 			msg := "the API rejects duplicates in ImageDigestMirrorSet and ImageTagMirrorSet; consolidate removes them"
 			if s.Kind == mirror.ICSP {
 				msg = "ImageDigestMirrorSet and ImageTagMirrorSet reject duplicates; consolidate removes them"
 			}
-			rs = append(rs, Result(fn.Warning, s, field+".mirrors", fmt.Sprintf("duplicate mirrors %s: %s", quoteAll(d), msg)))
+			rs = append(rs, Result(result.Warning, s, field+".mirrors", fmt.Sprintf("duplicate mirrors %s: %s", quoteAll(d), msg)))
 		}
 	}
 	return rs

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
@@ -137,7 +137,7 @@ func FuzzChecks(f *testing.F) {
 		set := &mirror.Set{Kind: mirror.IDMS, Name: "x", Entries: []mirror.Entry{{Source: s, Mirrors: []string{s}}}}
 		var sourceErr, mirrorErr bool
 		for _, r := range Entries(set) {
-			if r.Severity != fn.Error || r.Field == nil {
+			if r.Severity != result.Error || r.Field == nil {
 				continue
 			}
 			switch r.Field.Path {

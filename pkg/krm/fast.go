@@ -7,7 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
@@ -50,12 +50,8 @@ func runFast(l *resourcelist.List, stdout, stderr io.Writer) (code int, replay i
 	}
 	var rn *yaml.RNode
 	if len(results) > 0 {
-		// As the framework does: its results, printed and read back.
-		b, err := yaml.Marshal(frameworkResults(results))
-		if err == nil {
-			rn, err = yaml.Parse(string(b))
-		}
-		if err != nil {
+		var err error
+		if rn, err = resultsNode(results); err != nil {
 			fmt.Fprintf(stderr, "error: writing the results: %v\n", err)
 			return 1, nil
 		}
@@ -65,7 +61,7 @@ func runFast(l *resourcelist.List, stdout, stderr io.Writer) (code int, replay i
 		fmt.Fprintf(stderr, "error: writing the ResourceList: %v\n", err)
 		return 1, nil
 	}
-	if failed(results) {
+	if results.Failed() {
 		return 1, nil
 	}
 	return 0, nil
@@ -75,7 +71,7 @@ func runFast(l *resourcelist.List, stdout, stderr io.Writer) (code int, replay i
 // is no plan. An error in making an output object (which decide's checks
 // leave no room for) comes as an error result: from there on the items go
 // out as they came.
-func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *fn.Results) error {
+func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *result.Results) error {
 	if p == nil {
 		for _, it := range l.Items {
 			if err := w.Item(it); err != nil {
@@ -92,7 +88,7 @@ func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *
 		} else {
 			var err error
 			if nodes, err = p.outputs(i); err != nil {
-				*results = append(*results, &fn.Result{Severity: fn.Error, Message: "writing the output: " + err.Error()})
+				*results = append(*results, &result.Result{Severity: result.Error, Message: "writing the output: " + err.Error()})
 				asItCame, nodes = true, []*yaml.RNode{nil}
 			}
 		}
@@ -120,7 +116,7 @@ func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *
 		}
 	}
 	for _, n := range p.notes {
-		*results = append(*results, &fn.Result{Severity: fn.Info, Message: n})
+		*results = append(*results, &result.Result{Severity: result.Info, Message: n})
 	}
 	return nil
 }
@@ -163,7 +159,7 @@ func limitMemory() (undo func()) {
 // gives them to in the input, which holds as long as what follows an item
 // written as it came is alike, and an item that changes has no comments
 // whose owner is in doubt.
-func commentsMove(l *resourcelist.List, p *plan, results fn.Results) int {
+func commentsMove(l *resourcelist.List, p *plan, results result.Results) int {
 	tail := resourcelist.AtEnd
 	if l.FunctionConfig != nil || l.Results != nil || len(results) > 0 || p != nil && len(p.notes) > 0 {
 		tail = resourcelist.BeforeKey

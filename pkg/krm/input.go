@@ -9,8 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"sigs.k8s.io/kustomize/kyaml/fn/framework"
+	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/inputlimit"
@@ -31,7 +30,7 @@ func inputLimits() (inputlimit.Limits, error) {
 // on stderr: the input could not be read as a ResourceList, or not within
 // the limits. It returns the exit code.
 func refuse(stdout, stderr io.Writer, err error) int {
-	rs := fn.Results{{Severity: fn.Error, Message: err.Error()}}
+	rs := result.Results{{Severity: result.Error, Message: err.Error()}}
 	report(stderr, rs)
 	var out bytes.Buffer
 	writeResultsOnly(&out, rs)
@@ -267,13 +266,13 @@ func describe(n *yaml.Node) string {
 // whose anchor is in an object that mirrorset replaces would dangle in the
 // output. readWhole refused input whose aliases expand too far, so this is
 // bounded; anchors that no alias uses any more are harmless and stay.
-func resolveAliases(rl *framework.ResourceList) error {
-	if rl.FunctionConfig != nil && hasAliases(rl.FunctionConfig.YNode()) {
-		if err := rl.FunctionConfig.DeAnchor(); err != nil {
+func resolveAliases(functionConfig *yaml.RNode, items []*yaml.RNode) error {
+	if functionConfig != nil && hasAliases(functionConfig.YNode()) {
+		if err := functionConfig.DeAnchor(); err != nil {
 			return fmt.Errorf("functionConfig: %w", err)
 		}
 	}
-	for i, n := range rl.Items {
+	for i, n := range items {
 		if !hasAliases(n.YNode()) {
 			continue
 		}

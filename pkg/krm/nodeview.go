@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -21,19 +21,19 @@ const PreviewName = "mirrorset-registries-conf"
 // decodeClusterImage decodes n when it is the Image named cluster, with the
 // results about it; ok is false for any other Image, which the MCO ignores,
 // and so here.
-func decodeClusterImage(n *yaml.RNode) (img *registriesconf.Image, rs fn.Results, ok bool) {
+func decodeClusterImage(n *yaml.RNode) (img *registriesconf.Image, rs result.Results, ok bool) {
 	if !registriesconf.IsImage(n) || n.GetName() != "cluster" || n.GetAnnotations()[localConfig] == "true" {
 		return nil, nil, false
 	}
 	img, err := registriesconf.DecodeImage(n)
 	if err != nil {
-		r := &fn.Result{Severity: fn.Error, Message: "Image \"cluster\": " + err.Error(),
-			ResourceRef: &fn.ResourceRef{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Name: n.GetName()}}
+		r := &result.Result{Severity: result.Error, Message: "Image \"cluster\": " + err.Error(),
+			ResourceRef: &result.ResourceRef{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Name: n.GetName()}}
 		var fe *mirror.FieldError
 		if errors.As(err, &fe) {
-			r.Field = &fn.Field{Path: fe.Field}
+			r.Field = &result.Field{Path: fe.Field}
 		}
-		return nil, fn.Results{r}, true
+		return nil, result.Results{r}, true
 	}
 	return img, nil, true
 }
@@ -43,7 +43,7 @@ func decodeClusterImage(n *yaml.RNode) (img *registriesconf.Image, rs fn.Results
 // (whose insecure and blocked registries can make the rendering fail) or
 // the config asks for a preview. It returns the results, and the preview
 // ConfigMap when the config asks for one.
-func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out, at *yaml.RNode) (fn.Results, *yaml.RNode, error) {
+func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out, at *yaml.RNode) (result.Results, *yaml.RNode, error) {
 	if img == nil && cfg.Preview == config.PreviewNone {
 		return nil, nil, nil
 	}
@@ -57,19 +57,19 @@ func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out
 		if img != nil {
 			with = " (with " + img.Ref() + ")"
 		}
-		r := &fn.Result{Severity: fn.Error, Message: "the Machine Config Operator would render no registries.conf from the output" + with + ", and the MachineConfigPool would degrade: " + err.Error()}
+		r := &result.Result{Severity: result.Error, Message: "the Machine Config Operator would render no registries.conf from the output" + with + ", and the MachineConfigPool would degrade: " + err.Error()}
 		if img != nil {
-			r.ResourceRef = &fn.ResourceRef{APIVersion: registriesconf.ImageAPIVersion, Kind: registriesconf.ImageKind, Name: img.Name}
+			r.ResourceRef = &result.ResourceRef{APIVersion: registriesconf.ImageAPIVersion, Kind: registriesconf.ImageKind, Name: img.Name}
 		}
-		return fn.Results{r}, nil, nil
+		return result.Results{r}, nil, nil
 	}
-	var rs fn.Results
+	var rs result.Results
 	for _, w := range res.Warnings {
-		rs = append(rs, &fn.Result{Severity: fn.Warning, Message: w})
+		rs = append(rs, &result.Result{Severity: result.Warning, Message: w})
 	}
 	switch cfg.Preview {
 	case config.PreviewResults:
-		rs = append(rs, &fn.Result{Severity: fn.Info, Message: "the registries.conf every node will get (" + registriesconf.Path + "):\n" + string(res.Conf)})
+		rs = append(rs, &result.Result{Severity: result.Info, Message: "the registries.conf every node will get (" + registriesconf.Path + "):\n" + string(res.Conf)})
 	case config.PreviewConfigMap:
 		cm, err := previewConfigMap(res.Conf, at)
 		if err != nil {

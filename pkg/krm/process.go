@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -87,16 +87,16 @@ type plan struct {
 // out as they came, the results saying why. err is a failure to parse an
 // item, which only the fast path can meet, and which sends it to the full
 // parse.
-func decide(fc *yaml.RNode, entries []*entry) (*plan, fn.Results, error) {
+func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 	cfg, err := config.Parse(fc)
 	if err != nil {
-		return nil, fn.Results{configResult(fc, err)}, nil
+		return nil, result.Results{configResult(fc, err)}, nil
 	}
 	entries, notes, err := flattenLists(entries)
 	if err != nil {
 		return nil, nil, err
 	}
-	var results fn.Results
+	var results result.Results
 	var sets []*mirror.Set
 	strs := map[string]string{}
 	owned := make([]bool, len(entries))
@@ -120,14 +120,14 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, fn.Results, error) {
 			set.Name = n.GetName()
 		}
 		for _, w := range warnings {
-			results = append(results, check.Result(fn.Warning, set, w.Field, w.Msg))
+			results = append(results, check.Result(result.Warning, set, w.Field, w.Msg))
 		}
 		if err != nil {
 			var fe *mirror.FieldError
 			if errors.As(err, &fe) {
-				results = append(results, check.Result(fn.Error, set, fe.Field, fe.Msg))
+				results = append(results, check.Result(result.Error, set, fe.Field, fe.Msg))
 			} else {
-				results = append(results, check.Result(fn.Error, set, "", err.Error()))
+				results = append(results, check.Result(result.Error, set, "", err.Error()))
 			}
 			continue
 		}
@@ -139,7 +139,7 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, fn.Results, error) {
 		return nil, nil, err
 	}
 	results = append(results, imgResults...)
-	if failed(results) {
+	if results.Failed() {
 		return nil, results, nil
 	}
 	out := transform.Run(cfg, sets)
@@ -155,10 +155,10 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, fn.Results, error) {
 	}
 	view, preview, err := nodeView(cfg, img, out.Outs, first)
 	if err != nil {
-		return nil, append(results, &fn.Result{Severity: fn.Error, Message: err.Error()}), nil
+		return nil, append(results, &result.Result{Severity: result.Error, Message: err.Error()}), nil
 	}
 	results = append(results, view...)
-	if failed(results) {
+	if results.Failed() {
 		return nil, results, nil
 	}
 	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, preview: preview, notes: notes, skip: make([]bool, len(entries)), indexes: newFileIndexes()}
@@ -457,7 +457,7 @@ func flattenLists(entries []*entry) ([]*entry, []string, error) {
 // clusterImage returns the Image named cluster among the entries, decoded,
 // and the results about it. Other Images are ignored by the MCO, and so
 // here.
-func clusterImage(entries []*entry) (*registriesconf.Image, fn.Results, error) {
+func clusterImage(entries []*entry) (*registriesconf.Image, result.Results, error) {
 	for _, e := range entries {
 		if e.apiVersion != registriesconf.ImageAPIVersion || e.kind != registriesconf.ImageKind {
 			continue

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/mirrorset/mirrorset/pkg/result"
 
 	"github.com/mirrorset/mirrorset/pkg/check"
 	"github.com/mirrorset/mirrorset/pkg/config"
@@ -49,14 +49,14 @@ type Output struct {
 	// Outs are the output objects, in output order (by Item). An input
 	// mirror object that no Out stands for is removed. Empty when Failed.
 	Outs    []Out
-	Results fn.Results
+	Results result.Results
 }
 
 // Failed reports whether any result is an error; the input must then pass
 // through unchanged.
 func (o *Output) Failed() bool {
 	for _, r := range o.Results {
-		if r.Severity == fn.Error {
+		if r.Severity == result.Error {
 			return true
 		}
 	}
@@ -93,12 +93,12 @@ func Run(cfg config.Config, in []*mirror.Set) Output {
 
 type run struct {
 	cfg       config.Config
-	results   fn.Results
+	results   result.Results
 	origin    map[*mirror.Set]*mirror.Set // work set -> input set it copies
 	converted map[*mirror.Set]bool        // work sets made from an ICSP
 }
 
-func (r *run) add(rs ...*fn.Result) { r.results = append(r.results, rs...) }
+func (r *run) add(rs ...*result.Result) { r.results = append(r.results, rs...) }
 
 func (r *run) failed() bool {
 	o := Output{Results: r.results}
@@ -113,7 +113,7 @@ func (r *run) checkInput(in []*mirror.Set) {
 			seen[s.Kind] = map[string]*mirror.Set{}
 		}
 		if first := seen[s.Kind][s.Name]; first != nil {
-			r.add(check.Result(fn.Error, s, "metadata.name", fmt.Sprintf("a second %s named %q (the first is item %d%s); names must be unique", s.Kind, s.Name, first.Item, fileNote(first))))
+			r.add(check.Result(result.Error, s, "metadata.name", fmt.Sprintf("a second %s named %q (the first is item %d%s); names must be unique", s.Kind, s.Name, first.Item, fileNote(first))))
 			continue
 		}
 		seen[s.Kind][s.Name] = s
@@ -155,7 +155,7 @@ func (r *run) convert(in []*mirror.Set) []*mirror.Set {
 					skipped = append(skipped, fmt.Sprintf("%s %q", n.Kind, n.Name))
 					continue
 				}
-				r.add(check.Result(fn.Error, s, "metadata.name", fmt.Sprintf("converting it would make a second %s %q (item %d%s); rename one of them, or set keepICSP if that %s was converted from this ICSP", n.Kind, n.Name, other.Item, fileNote(other), n.Kind)))
+				r.add(check.Result(result.Error, s, "metadata.name", fmt.Sprintf("converting it would make a second %s %q (item %d%s); rename one of them, or set keepICSP if that %s was converted from this ICSP", n.Kind, n.Name, other.Item, fileNote(other), n.Kind)))
 				continue
 			}
 			existing[n.Kind][n.Name] = n
@@ -174,9 +174,9 @@ func (r *run) convert(in []*mirror.Set) []*mirror.Set {
 			} else {
 				msg += "; the ICSP is removed"
 			}
-			r.add(check.Result(fn.Info, s, "", msg))
+			r.add(check.Result(result.Info, s, "", msg))
 		case len(skipped) > 0:
-			r.add(check.Result(fn.Info, s, "", "kept as it is: "+strings.Join(skipped, " and ")+" already exists, converted on an earlier run"))
+			r.add(check.Result(result.Info, s, "", "kept as it is: "+strings.Join(skipped, " and ")+" already exists, converted on an earlier run"))
 		}
 	}
 	return work
@@ -195,7 +195,7 @@ func (r *run) applyDefault(work []*mirror.Set) {
 	changed := policy.Default{Policy: r.cfg.DefaultMirrorSourcePolicy}.Filter(work)
 	for _, s := range work {
 		if n := changed[s]; n > 0 {
-			r.add(check.Result(fn.Info, s, "", fmt.Sprintf("mirrorSourcePolicy %s set on %d %s", r.cfg.DefaultMirrorSourcePolicy, n, plural(n, "entry", "entries"))))
+			r.add(check.Result(result.Info, s, "", fmt.Sprintf("mirrorSourcePolicy %s set on %d %s", r.cfg.DefaultMirrorSourcePolicy, n, plural(n, "entry", "entries"))))
 		}
 	}
 }
@@ -223,17 +223,17 @@ func (r *run) settleConflicts(work []*mirror.Set) {
 			if allow.Set.Kind == mirror.ICSP {
 				hint = "A kept ImageContentSourcePolicy counts as AllowContactingSource and cannot carry a policy: set keepICSP to false, or make the other entries agree"
 			}
-			r.add(check.Result(fn.Error, never.Set, never.Set.EntryField(never.Entry)+".mirrorSourcePolicy",
+			r.add(check.Result(result.Error, never.Set, never.Set.EntryField(never.Entry)+".mirrorSourcePolicy",
 				fmt.Sprintf("conflicting mirrorSourcePolicy for source %q: %s; the Machine Config Operator refuses this and renders no registries.conf at all. %s", c.Source, where, hint)))
 			continue
 		}
 		if stuck := policy.Settle(c, winner); len(stuck) > 0 {
 			p := stuck[0]
-			r.add(check.Result(fn.Error, p.Set, p.Set.EntryField(p.Entry),
+			r.add(check.Result(result.Error, p.Set, p.Set.EntryField(p.Entry),
 				fmt.Sprintf("conflicting mirrorSourcePolicy for source %q (%s) cannot be settled: an ImageContentSourcePolicy cannot carry NeverContactSource; set keepICSP to false", c.Source, where)))
 			continue
 		}
-		r.add(check.Result(fn.Warning, never.Set, never.Set.EntryField(never.Entry)+".mirrorSourcePolicy",
+		r.add(check.Result(result.Warning, never.Set, never.Set.EntryField(never.Entry)+".mirrorSourcePolicy",
 			fmt.Sprintf("conflicting mirrorSourcePolicy for source %q (%s) settled by onPolicyConflict=%s: every entry now has %s", c.Source, where, r.cfg.OnPolicyConflict, winner)))
 	}
 }
@@ -298,7 +298,7 @@ func (r *run) warnNodeOrder(work []*mirror.Set) {
 			}
 		}
 		if strings.Join(node, "\n") != strings.Join(listed, "\n") {
-			r.add(check.Result(fn.Warning, g.first, "", fmt.Sprintf("the node tries the %s mirrors of source %q as %s, not in the order %s lists them (%s): it sorts them by the lists' own order, then by name", k.pool, k.source, list(node), refs(g.sets), list(listed))))
+			r.add(check.Result(result.Warning, g.first, "", fmt.Sprintf("the node tries the %s mirrors of source %q as %s, not in the order %s lists them (%s): it sorts them by the lists' own order, then by name", k.pool, k.source, list(node), refs(g.sets), list(listed))))
 		}
 	}
 }
@@ -327,21 +327,21 @@ func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
 			if m.After != nil {
 				msg = fmt.Sprintf("%s, %s but for repeated mirrors, which the API rejects: without them the node's order changes from %s to %s", why, kept, list(m.NodeOrder), list(m.After))
 			}
-			r.add(check.Result(fn.Warning, m.Into, "", msg))
+			r.add(check.Result(result.Warning, m.Into, "", msg))
 			continue
 		}
 		if m.After != nil {
-			r.add(check.Result(fn.Warning, m.Into, "", fmt.Sprintf("repeated %s mirrors for source %q, which the API rejects, are removed and the entries merged: without them the node's order changes from %s to %s", m.Pool, m.Source, list(m.NodeOrder), list(m.After))))
+			r.add(check.Result(result.Warning, m.Into, "", fmt.Sprintf("repeated %s mirrors for source %q, which the API rejects, are removed and the entries merged: without them the node's order changes from %s to %s", m.Pool, m.Source, list(m.NodeOrder), list(m.After))))
 		}
 		if m.Entries > 1 {
 			msg := fmt.Sprintf("%d %s entries for source %q merged into this one (from %s): mirrors %s", m.Entries, m.Pool, m.Source, refs(m.From), list(m.Mirrors))
-			r.add(check.Result(fn.Info, m.Into, "", msg))
+			r.add(check.Result(result.Info, m.Into, "", msg))
 		}
 	}
 	emptied := map[*mirror.Set]bool{}
 	for _, s := range rep.Emptied {
 		emptied[s] = true
-		r.add(check.Result(fn.Info, s, "", "removed: all its entries were merged into other objects"))
+		r.add(check.Result(result.Info, s, "", "removed: all its entries were merged into other objects"))
 	}
 	out := work[:0]
 	for _, s := range work {
@@ -376,12 +376,12 @@ func (r *run) regroup(work []*mirror.Set) ([]*mirror.Set, map[*mirror.Set]bool) 
 	}
 	for _, s := range work {
 		if !kept[s] {
-			r.add(check.Result(fn.Info, s, "", "removed: its entries moved to the objects of layout per-registry"))
+			r.add(check.Result(result.Info, s, "", "removed: its entries moved to the objects of layout per-registry"))
 		}
 	}
 	for _, s := range out {
 		if created[s] {
-			r.add(check.Result(fn.Info, s, "", fmt.Sprintf("created by layout per-registry with %d %s", len(s.Entries), plural(len(s.Entries), "entry", "entries"))))
+			r.add(check.Result(result.Info, s, "", fmt.Sprintf("created by layout per-registry with %d %s", len(s.Entries), plural(len(s.Entries), "entry", "entries"))))
 		}
 	}
 	return out, created
@@ -395,10 +395,10 @@ func (r *run) checkOutput(work []*mirror.Set) {
 			// The input passed this check, so the policy came from the
 			// default or a settled conflict.
 			if s.Kind != mirror.ICSP && hasDuplicates(e.Mirrors) {
-				r.add(check.Result(fn.Error, s, s.EntryField(i)+".mirrors", "duplicate mirrors: the API rejects them (mirrors is a set); remove them, or set consolidate to true, which does"))
+				r.add(check.Result(result.Error, s, s.EntryField(i)+".mirrors", "duplicate mirrors: the API rejects them (mirrors is a set); remove them, or set consolidate to true, which does"))
 			}
 			if e.Policy == mirror.NeverContactSource && contains(e.Mirrors, e.Source) {
-				r.add(check.Result(fn.Error, s, s.EntryField(i), fmt.Sprintf("NeverContactSource (set by defaultMirrorSourcePolicy or onPolicyConflict) cannot apply: the source %q is one of its mirrors; remove it from mirrors, or set consolidate to true, which does", e.Source)))
+				r.add(check.Result(result.Error, s, s.EntryField(i), fmt.Sprintf("NeverContactSource (set by defaultMirrorSourcePolicy or onPolicyConflict) cannot apply: the source %q is one of its mirrors; remove it from mirrors, or set consolidate to true, which does", e.Source)))
 			}
 		}
 	}
@@ -407,7 +407,7 @@ func (r *run) checkOutput(work []*mirror.Set) {
 		return
 	}
 	if err := check.MCO(deref(work)); err != nil {
-		r.add(&fn.Result{Severity: fn.Error, Message: "the output would be refused by the Machine Config Operator: " + err.Error()})
+		r.add(&result.Result{Severity: result.Error, Message: "the output would be refused by the Machine Config Operator: " + err.Error()})
 	}
 }
 
@@ -463,7 +463,7 @@ func (r *run) warnBlockedMirrors(work []*mirror.Set) {
 					continue
 				}
 				if scope := blockingScope(m, blocked); scope != "" {
-					r.add(check.Result(fn.Warning, s, fmt.Sprintf("%s.mirrors[%d]", s.EntryField(i), j),
+					r.add(check.Result(result.Warning, s, fmt.Sprintf("%s.mirrors[%d]", s.EntryField(i), j),
 						fmt.Sprintf("mirror %q is inside %q, which NeverContactSource blocks (in %s): the node refuses pulls from this mirror too", m, scope, blocked[scope].Ref())))
 				}
 			}
@@ -541,7 +541,7 @@ func (r *run) output(outs []Out) Output {
 		// would have been done.
 		kept := r.results[:0]
 		for _, res := range r.results {
-			if res.Severity != fn.Info {
+			if res.Severity != result.Info {
 				kept = append(kept, res)
 			}
 		}
@@ -554,11 +554,11 @@ func (r *run) output(outs []Out) Output {
 // A fleet of thousands of ICSPs should not bury the warnings.
 const maxInfo = 100
 
-func fold(rs fn.Results) fn.Results {
-	out := make(fn.Results, 0, len(rs))
+func fold(rs result.Results) result.Results {
+	out := make(result.Results, 0, len(rs))
 	infos := 0
 	for _, r := range rs {
-		if r.Severity == fn.Info {
+		if r.Severity == result.Info {
 			infos++
 			if infos > maxInfo {
 				continue
@@ -567,7 +567,7 @@ func fold(rs fn.Results) fn.Results {
 		out = append(out, r)
 	}
 	if infos > maxInfo {
-		out = append(out, &fn.Result{Severity: fn.Info, Message: fmt.Sprintf("%d more changes not listed (%d in all)", infos-maxInfo, infos)})
+		out = append(out, &result.Result{Severity: result.Info, Message: fmt.Sprintf("%d more changes not listed (%d in all)", infos-maxInfo, infos)})
 	}
 	return out
 }
