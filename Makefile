@@ -57,10 +57,12 @@ e2e: tools build image
 ## 100,000 items (BENCH_ITEMS, BENCH_RUNS): median time, peak RSS, ratios
 BENCH_ITEMS ?= 1,1000,10000,100000
 BENCH_RUNS ?= 5
-bench: $(BIN)/mirrorset $(BIN)/identity
-	go run ./tools/bench -mirrorset $(BIN)/mirrorset -identity $(BIN)/identity -items $(BENCH_ITEMS) -runs $(BENCH_RUNS)
+bench: $(BIN)/mirrorset $(BIN)/identity $(BIN)/renderfloor
+	go run ./tools/bench -mirrorset $(BIN)/mirrorset -identity $(BIN)/identity -floor $(BIN)/renderfloor -items $(BENCH_ITEMS) -runs $(BENCH_RUNS)
 $(BIN)/identity: tools/identity/main.go go.mod go.sum
 	CGO_ENABLED=0 go build -trimpath -o $@ ./tools/identity
+$(BIN)/renderfloor: tools/renderfloor/main.go go.mod go.sum
+	CGO_ENABLED=0 go build -trimpath -o $@ ./tools/renderfloor
 
 # ---- Tools, pinned, in bin/. Each is rebuilt only when it is missing or when
 # its version (part of a stamp file's name) or its build script changes.

@@ -14,12 +14,11 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/mirrorset/mirrorset/pkg/result"
-
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/krm"
 	"github.com/mirrorset/mirrorset/pkg/manifests"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/result"
 )
 
 const migrateUsage = `Usage: mirrorset migrate --dest-dir DIR [flags] [FILE|DIR|-]...

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
@@ -20,16 +21,18 @@ const (
 	wildcardPattern = `^\*(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+$`
 )
 
+// Compiled on first use, not at start: a run without mirror objects should
+// not pay for them.
 var (
-	mirrorRe = regexp.MustCompile(mirrorPattern)
-	sourceRe = regexp.MustCompile(wildcardPattern + `|` + mirrorPattern)
+	mirrorRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(mirrorPattern) })
+	sourceRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(wildcardPattern + `|` + mirrorPattern) })
 )
 
 // ValidSource reports whether s matches the API's pattern for a source.
-func ValidSource(s string) bool { return sourceRe.MatchString(s) }
+func ValidSource(s string) bool { return sourceRe().MatchString(s) }
 
 // ValidMirror reports whether s matches the API's pattern for a mirror.
-func ValidMirror(s string) bool { return mirrorRe.MatchString(s) }
+func ValidMirror(s string) bool { return mirrorRe().MatchString(s) }
 
 // IsWildcard reports whether source is a wildcard source, "*.domain".
 func IsWildcard(source string) bool { return strings.HasPrefix(source, "*.") }

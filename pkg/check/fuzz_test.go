@@ -9,10 +9,10 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/result"
 )
 
 // apiPatterns reads the source and mirror patterns from the CRDs that the

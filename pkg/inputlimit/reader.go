@@ -24,6 +24,9 @@ func (l Limits) NewReader(r io.Reader) *Reader {
 	return &Reader{r: r, l: l}
 }
 
+// N is the number of bytes read so far.
+func (r *Reader) N() int64 { return r.n }
+
 // Read reads as io.Reader does; it reads at most one byte past
 // MaxInputBytes, to tell that the input is larger.
 func (r *Reader) Read(p []byte) (int, error) {

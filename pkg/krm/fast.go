@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 
-	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
+	"github.com/mirrorset/mirrorset/pkg/result"
 	"github.com/mirrorset/mirrorset/pkg/transform"
 )
 
@@ -19,12 +19,12 @@ import (
 // go out as their bytes, one at a time. replay is non-nil when, before
 // anything was written, the list turned out to need the full parse; it
 // replays the input.
-func runFast(l *resourcelist.List, stdout, stderr io.Writer) (code int, replay io.Reader) {
+func runFast(l *resourcelist.List, inputBytes int64, stdout, stderr io.Writer) (code int, replay io.Reader) {
 	lim, err := inputLimits()
 	if err != nil {
 		return refuse(stdout, stderr, err), nil
 	}
-	defer limitMemory()()
+	defer limitMemory(inputBytes)()
 	budget := newFastPathBudget(lim)
 	block := make([]entry, len(l.Items)) // one allocation for all
 	entries := make([]*entry, len(l.Items))
@@ -134,16 +134,27 @@ func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *
 // soft one, or GOMEMLIMIT) stays, GOMEMLIMIT is left alone, and so are
 // small inputs. The cap is soft: the runtime lets the heap grow past it rather
 // than spend more than half the CPU on collecting.
-func limitMemory() (undo func()) {
+func limitMemory(inputBytes int64) (undo func()) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return func() {}
 	}
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	if m.HeapAlloc < 8<<20 {
+	// A small input leaves a small heap (the read keeps about the input's
+	// size), and asking the runtime costs a small run's start: ReadMemStats
+	// stops the world (half a millisecond, a tenth of a run on a one-item
+	// list), runtime/metrics builds its tables on first use.
+	if inputBytes < 4<<20 {
 		return func() {}
 	}
-	limit := int64(max(m.HeapAlloc/10*18, 24<<20))
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return func() {}
+	}
+	heap := s[0].Value.Uint64()
+	if heap < 8<<20 {
+		return func() {}
+	}
+	limit := int64(max(heap/10*18, 24<<20))
 	old := debug.SetMemoryLimit(-1)
 	if limit >= old {
 		return func() {}

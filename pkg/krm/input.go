@@ -8,12 +8,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
-	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/inputlimit"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
+	"github.com/mirrorset/mirrorset/pkg/result"
 	"github.com/mirrorset/mirrorset/pkg/yamlfield"
 )
 
@@ -90,15 +91,16 @@ func readWhole(r io.Reader, lim inputlimit.Limits) ([]byte, error) {
 	// unwraps the list only when that leaves one part, even if the others
 	// are empty: otherwise the list would go through as an item.
 	normal := bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	if loc := kyamlSeparator.FindIndex(normal); loc != nil {
+	if loc := kyamlSeparator().FindIndex(normal); loc != nil {
 		line := bytes.Count(normal[:loc[0]+1], []byte("\n")) + 1
 		return nil, fmt.Errorf("reading the ResourceList: line %d: a document separator (---) after the first line; a ResourceList is one YAML document: remove the separator and any other document", line)
 	}
 	return data, checkShape(root, lim)
 }
 
-// kyamlSeparator is where kyaml's reader splits documents.
-var kyamlSeparator = regexp.MustCompile(`\n---.*\n`)
+// kyamlSeparator is where kyaml's reader splits documents; compiled when
+// the full parse needs it, not at start.
+var kyamlSeparator = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\n---.*\n`) })
 
 func readError(err error) error {
 	return fmt.Errorf("reading the ResourceList: %w", err)

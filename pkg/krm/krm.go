@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -21,6 +20,7 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/inputlimit"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
+	"github.com/mirrorset/mirrorset/pkg/result"
 )
 
 // Run runs the function on the ResourceList in stdin and returns the exit
@@ -47,7 +47,7 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 		debugf(stderr, "full parse: %s", fb.Reason)
 		return RunFull(fb.Input, stdout, stderr)
 	}
-	code, replay := runFast(l, stdout, stderr)
+	code, replay := runFast(l, lr.N(), stdout, stderr)
 	if replay != nil {
 		return RunFull(replay, stdout, stderr)
 	}

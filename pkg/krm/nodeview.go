@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+	"github.com/mirrorset/mirrorset/pkg/result"
 	"github.com/mirrorset/mirrorset/pkg/transform"
 )
 

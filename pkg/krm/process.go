@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/mirrorset/mirrorset/pkg/result"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
+	"github.com/mirrorset/mirrorset/pkg/result"
 	"github.com/mirrorset/mirrorset/pkg/transform"
 )
 

@@ -11,8 +11,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/mirrorset/mirrorset/pkg/result"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
+	"github.com/mirrorset/mirrorset/pkg/result"
 )
 
 // frameworkExecute is processList as kyaml's framework runs it: the

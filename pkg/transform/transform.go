@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mirrorset/mirrorset/pkg/result"
-
 	"github.com/mirrorset/mirrorset/pkg/check"
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/consolidate"
@@ -20,6 +18,7 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/layout"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/policy"
+	"github.com/mirrorset/mirrorset/pkg/result"
 )
 
 // How says how an output object relates to the input item it stands at.

@@ -27,12 +27,13 @@ import (
 func main() {
 	mirrorset := flag.String("mirrorset", "bin/mirrorset", "the mirrorset binary")
 	identity := flag.String("identity", "bin/identity", "the identity function's binary")
+	floor := flag.String("floor", "", "a binary that only links mirrorset's renderer packages (tools/renderfloor), run beside the cold start")
 	sizes := flag.String("items", "1,1000,10000,100000", "list sizes, in items, comma-separated (1: the cold start)")
 	runs := flag.Int("runs", 5, "runs of each binary on each list")
 	largeRuns := flag.Int("large-runs", 3, "runs on lists of 50,000 items or more, where the identity takes half a minute")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "mirrorset-bench"), "where the generated lists go")
 	flag.Parse()
-	if err := run(*mirrorset, *identity, *sizes, *runs, *largeRuns, *dir); err != nil {
+	if err := run(*mirrorset, *identity, *floor, *sizes, *runs, *largeRuns, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -64,7 +65,7 @@ func (s stats) peak() int64 {
 	return m
 }
 
-func run(mirrorset, identity, sizes string, runs, largeRuns int, dir string) error {
+func run(mirrorset, identity, floor, sizes string, runs, largeRuns int, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -93,17 +94,23 @@ func run(mirrorset, identity, sizes string, runs, largeRuns int, dir string) err
 		case n >= 50000:
 			k = largeRuns
 		case n <= 10:
-			k = 4 * runs // a cold start: a few milliseconds, so more runs
+			k = 40 * runs // a cold start: a few milliseconds, so many runs for a steady median
 		}
-		var id, file, pipe stats
+		var id, file, pipe, fl stats
+		type binary struct {
+			bin  string
+			env  []string
+			pipe bool
+			into *stats
+		}
+		bins := []binary{{identity, nil, false, &id}, {mirrorset, env, false, &file}, {mirrorset, env, true, &pipe}}
+		coldStart := n <= 10 && floor != ""
+		if coldStart {
+			bins = append(bins, binary{floor, nil, false, &fl})
+		}
 		for r := 0; r < k; r++ {
 			// In turn, so that a busy moment of the machine falls on all.
-			for _, m := range []struct {
-				bin  string
-				env  []string
-				pipe bool
-				into *stats
-			}{{identity, nil, false, &id}, {mirrorset, env, false, &file}, {mirrorset, env, true, &pipe}} {
+			for _, m := range bins {
 				s, err := measure(m.bin, m.env, path, m.pipe)
 				if err != nil {
 					return err
@@ -115,6 +122,11 @@ func run(mirrorset, identity, sizes string, runs, largeRuns int, dir string) err
 			secs(id.median()), mib(id.peak()), secs(file.median()), mib(file.peak()), secs(pipe.median()), mib(pipe.peak()),
 			times(ratio(file.median(), id.median())), times(float64(file.peak())/float64(id.peak())),
 			times(ratio(pipe.median(), id.median())), times(float64(pipe.peak())/float64(id.peak())))
+		if coldStart {
+			// Milliseconds, with more digits than the table gives them.
+			fmt.Printf("        cold start, median: identity %s, mirrorset %s (file) %s (pipe); the renderer packages alone (%s) %s, %s, %s the identity's time\n",
+				ms(id.median()), ms(file.median()), ms(pipe.median()), filepath.Base(floor), ms(fl.median()), mib(fl.peak()), times(ratio(fl.median(), id.median())))
+		}
 	}
 	fmt.Printf("load average after: %s\n", loadAverage())
 	return nil
@@ -211,6 +223,8 @@ func loadAverage() string {
 	}
 	return strings.Join(f[:3], " ")
 }
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
 
