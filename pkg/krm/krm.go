@@ -54,9 +54,9 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 	return code
 }
 
-// RunFull is Run on the full parse: kyaml's framework reads the whole list
-// into trees and prints it again. Run falls back to it; the tests compare
-// the two.
+// RunFull is Run on the full parse: kyaml reads the whole list into trees
+// and prints it again, as its framework does (processList). Run falls back
+// to it; the tests compare the two.
 func RunFull(stdin io.Reader, stdout, stderr io.Writer) int {
 	lim, err := inputLimits()
 	if err != nil {
