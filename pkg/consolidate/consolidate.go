@@ -67,25 +67,11 @@ type key struct {
 // Filter merges the entries of the IDMS and ITMS in sets, in place. ICSPs are
 // left alone: they are either converted already or kept on purpose.
 func (f Filter) Filter(sets []*mirror.Set) Report {
-	groups := map[key][]place{}
-	var order []key
-	for _, s := range sets {
-		if s.Kind == mirror.ICSP {
-			continue
-		}
-		for i := range s.Entries {
-			k := key{s.Kind.Pool(), s.Entries[i].Source}
-			if _, ok := groups[k]; !ok {
-				order = append(order, k)
-			}
-			groups[k] = append(groups[k], place{s, i})
-		}
-	}
-
+	order, groups := group(sets)
 	var rep Report
 	drop := map[*mirror.Set]map[int]bool{}
-	for _, k := range order {
-		g := groups[k]
+	for gi, k := range order {
+		g := groups[gi]
 		first := &g[0].set.Entries[g[0].entry]
 		fixed := f.Fixed[k.source]
 		if k.pool != mirror.DigestPool {
@@ -171,6 +157,61 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 		}
 	}
 	return rep
+}
+
+// group returns the pools' sources in the order they first appear, and for
+// each the places of its entries, in order: one map lookup per entry, and
+// the places of all groups in one allocation, where a slice per group was
+// most of the filter's garbage. The map is not sized up front: sized for
+// every entry, it spreads a few sources over more memory than the caches
+// hold.
+func group(sets []*mirror.Set) ([]key, [][]place) {
+	n := 0
+	for _, s := range sets {
+		if s.Kind != mirror.ICSP {
+			n += len(s.Entries)
+		}
+	}
+	index := map[key]int32{}
+	var order []key
+	var sizes []int32
+	ids := make([]int32, 0, n) // each entry's group, in the order of the loops
+	for _, s := range sets {
+		if s.Kind == mirror.ICSP {
+			continue
+		}
+		for i := range s.Entries {
+			k := key{s.Kind.Pool(), s.Entries[i].Source}
+			gi, ok := index[k]
+			if !ok {
+				gi = int32(len(order))
+				index[k] = gi
+				order = append(order, k)
+				sizes = append(sizes, 0)
+			}
+			sizes[gi]++
+			ids = append(ids, gi)
+		}
+	}
+	all := make([]place, n)
+	groups := make([][]place, len(order))
+	start := 0
+	for gi, size := range sizes {
+		groups[gi] = all[start : start : start+int(size)]
+		start += int(size)
+	}
+	j := 0
+	for _, s := range sets {
+		if s.Kind == mirror.ICSP {
+			continue
+		}
+		for i := range s.Entries {
+			gi := ids[j]
+			groups[gi] = append(groups[gi], place{s, i})
+			j++
+		}
+	}
+	return order, groups
 }
 
 // dedupe removes repeated mirrors from the entries of g, which the API

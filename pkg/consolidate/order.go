@@ -1,7 +1,8 @@
 package consolidate
 
 import (
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
@@ -16,7 +17,7 @@ import (
 // ignores them. looped reports whether a loop had to be broken, that is
 // whether the lists disagree on the order.
 func NodeOrder(source string, lists [][]string) (order []string, looped bool) {
-	g := newGraph()
+	var g graph
 	for _, l := range lists {
 		if !(mirror.Entry{Source: source, Mirrors: l}).HasRealMirror() {
 			continue
@@ -42,52 +43,96 @@ func NodeOrder(source string, lists [][]string) (order []string, looped bool) {
 	return order, looped
 }
 
+// The graph is small (a source's mirrors) and made once per source, so it
+// lives in slices: nodes by index, a node found by a linear scan until there
+// are many, and each node's remaining predecessors counted rather than kept
+// in a set. Fewer allocations than the MCO's maps, and the same order.
 type node struct {
 	name string
 	used bool
-	ins  map[*node]struct{}
-	outs []*node // in insertion order; sorted where order matters
-	out  map[*node]struct{}
+	ins  int     // distinct predecessors not taken yet
+	outs []int32 // distinct successors, in insertion order
 }
 
 type graph struct {
-	nodes map[string]*node
+	nodes []node
+	// index and edges replace the linear scans once the graph is large.
+	index map[string]int32
+	edges map[[2]int32]struct{}
 }
 
-func newGraph() *graph { return &graph{nodes: map[string]*node{}} }
+// scanLimit is how many nodes, or successors, a linear scan looks through
+// before maps take over.
+const scanLimit = 16
 
-func (g *graph) get(name string) *node {
-	n, ok := g.nodes[name]
-	if !ok {
-		n = &node{name: name, ins: map[*node]struct{}{}, out: map[*node]struct{}{}}
-		g.nodes[name] = n
+func (g *graph) get(name string) int32 {
+	if g.index != nil {
+		if i, ok := g.index[name]; ok {
+			return i
+		}
+	} else {
+		for i := range g.nodes {
+			if g.nodes[i].name == name {
+				return int32(i)
+			}
+		}
+	}
+	g.nodes = append(g.nodes, node{name: name})
+	n := int32(len(g.nodes) - 1)
+	switch {
+	case g.index != nil:
+		g.index[name] = n
+	case len(g.nodes) > scanLimit:
+		g.index = make(map[string]int32, 2*len(g.nodes))
+		for i := range g.nodes {
+			g.index[g.nodes[i].name] = int32(i)
+		}
 	}
 	return n
 }
 
 func (g *graph) edge(from, to string) {
 	f, t := g.get(from), g.get(to)
-	if _, ok := f.out[t]; ok {
-		return
+	outs := g.nodes[f].outs
+	if g.edges != nil {
+		if _, ok := g.edges[[2]int32{f, t}]; ok {
+			return
+		}
+		g.edges[[2]int32{f, t}] = struct{}{}
+	} else {
+		for _, o := range outs {
+			if o == t {
+				return
+			}
+		}
+		if len(outs) >= scanLimit {
+			g.edges = map[[2]int32]struct{}{}
+			for i := range g.nodes {
+				for _, o := range g.nodes[i].outs {
+					g.edges[[2]int32{int32(i), o}] = struct{}{}
+				}
+			}
+			g.edges[[2]int32{f, t}] = struct{}{}
+		}
 	}
-	f.out[t] = struct{}{}
-	f.outs = append(f.outs, t)
-	t.ins[f] = struct{}{}
+	g.nodes[f].outs = append(outs, t)
+	g.nodes[t].ins++
 }
 
 // sorted is runtime-utils' topoGraph.Sorted: Kahn's algorithm with a FIFO
 // queue fed in sorted batches, loops broken by the first unused node in name
 // order. The exact queue discipline matters: it decides the order on the node.
 func (g *graph) sorted() ([]string, bool) {
-	all := make([]*node, 0, len(g.nodes))
-	for _, n := range g.nodes {
-		all = append(all, n)
+	byName := func(a, b int32) int { return strings.Compare(g.nodes[a].name, g.nodes[b].name) }
+	all := make([]int32, len(g.nodes))
+	for i := range all {
+		all[i] = int32(i)
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].name < all[j].name })
+	slices.SortFunc(all, byName)
 
-	var queue []*node
+	queue := make([]int32, 0, len(all))
 	for _, n := range all {
-		if len(n.ins) == 0 {
+		if g.nodes[n].ins == 0 {
 			queue = append(queue, n)
 		}
 	}
@@ -95,28 +140,28 @@ func (g *graph) sorted() ([]string, bool) {
 	looped := false
 	next := 0
 	for len(queue) > 0 || next < len(all) {
-		var n *node
+		var n int32
 		if len(queue) > 0 {
 			n, queue = queue[0], queue[1:]
 		} else {
 			n = all[next]
 			next++
-			if n.used {
+			if g.nodes[n].used {
 				continue
 			}
 			looped = true
 		}
-		n.used = true
-		res = append(res, n.name)
-		var batch []*node
-		for _, o := range n.outs {
-			delete(o.ins, n)
-			if len(o.ins) == 0 && !o.used {
-				batch = append(batch, o)
+		g.nodes[n].used = true
+		res = append(res, g.nodes[n].name)
+		start := len(queue)
+		for _, o := range g.nodes[n].outs {
+			on := &g.nodes[o]
+			on.ins--
+			if on.ins == 0 && !on.used {
+				queue = append(queue, o)
 			}
 		}
-		sort.Slice(batch, func(i, j int) bool { return batch[i].name < batch[j].name })
-		queue = append(queue, batch...)
+		slices.SortFunc(queue[start:], byName)
 	}
 	return res, looped
 }

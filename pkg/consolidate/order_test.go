@@ -67,29 +67,76 @@ func TestNodeOrderExamples(t *testing.T) {
 }
 
 // TestNodeOrderMatchesMCO compares NodeOrder with the MCO's renderer on
-// random lists drawn from a small alphabet, so that orders overlap,
-// conflict, repeat and name the source.
+// random lists: from a small alphabet, so that orders overlap, conflict,
+// repeat and name the source; from a large one, with more and longer lists,
+// so that graphs outgrow the linear scans (scanLimit); and with many lists
+// that start at the same few mirrors, so that a mirror has more successors
+// than a scan looks through.
 func TestNodeOrderMatchesMCO(t *testing.T) {
 	t.Parallel()
-	rng := rand.New(rand.NewSource(1))
-	names := []string{"src", "a", "b", "c", "d", "e", "f"}
-	for i := 0; i < 3000; i++ {
-		lists := make([][]string, 1+rng.Intn(4))
-		for j := range lists {
-			l := make([]string, 1+rng.Intn(4))
-			for k := range l {
-				l[k] = names[rng.Intn(len(names))]
+	tests := []struct {
+		name                    string
+		names, maxLists, maxLen int
+		hubs                    int // when not 0, lists start at one of the first hubs names
+		cases                   int
+	}{
+		{"small alphabet", 6, 4, 4, 0, 3000},
+		{"large alphabet", 60, 12, 30, 0, 500},
+		{"wide fan-out", 60, 80, 3, 1, 500},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rng := rand.New(rand.NewSource(1))
+			names := []string{"src"}
+			for i := range tt.names {
+				names = append(names, fmt.Sprintf("m%02d", i))
 			}
-			lists[j] = l
-		}
-		got, _ := NodeOrder("src", lists)
-		want := nodeOrderByMCO(t, "src", lists)
-		if len(got) == 0 && len(want) == 0 {
-			continue
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("case %d: NodeOrder(%v) = %v, the MCO renders %v", i, lists, got, want)
-		}
+			large := 0
+			for i := 0; i < tt.cases; i++ {
+				lists := make([][]string, 1+rng.Intn(tt.maxLists))
+				seen := map[string]bool{}
+				succ := map[string]map[string]bool{}
+				for j := range lists {
+					l := make([]string, 1+rng.Intn(tt.maxLen))
+					for k := range l {
+						l[k] = names[rng.Intn(len(names))]
+						if k == 0 && tt.hubs > 0 {
+							l[k] = names[1+rng.Intn(tt.hubs)]
+						}
+						seen[l[k]] = true
+						if k > 0 {
+							if succ[l[k-1]] == nil {
+								succ[l[k-1]] = map[string]bool{}
+							}
+							succ[l[k-1]][l[k]] = true
+						}
+					}
+					lists[j] = l
+				}
+				wide := len(seen) > scanLimit
+				if tt.hubs > 0 {
+					wide = false
+					for _, s := range succ {
+						wide = wide || len(s) > scanLimit
+					}
+				}
+				if wide {
+					large++
+				}
+				got, _ := NodeOrder("src", lists)
+				want := nodeOrderByMCO(t, "src", lists)
+				if len(got) == 0 && len(want) == 0 {
+					continue
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("case %d: NodeOrder(%v) = %v, the MCO renders %v", i, lists, got, want)
+				}
+			}
+			if tt.names > scanLimit && large < tt.cases/4 {
+				t.Errorf("only %d of %d cases outgrew the scans (more than %d mirrors, or successors of a mirror)", large, tt.cases, scanLimit)
+			}
+		})
 	}
 }
 
