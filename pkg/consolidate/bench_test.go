@@ -18,29 +18,20 @@ func BenchmarkConsolidate(b *testing.B) {
 	for _, n := range []int{10, 100, 1000, 10000, 100000} {
 		for _, sources := range []int{n, max(1, n/10)} {
 			b.Run(fmt.Sprintf("entries=%d/sources=%d", n, sources), func(b *testing.B) {
-				in := gen.Sets(mirror.IDMS, n, sources, 1)
-				for b.Loop() {
-					b.StopTimer()
-					sets := clone(in) // the filter works in place
-					b.StartTimer()
-					consolidate.Filter{}.Filter(sets)
-				}
+				benchFilter(b, gen.Sets(mirror.IDMS, n, sources, 1))
 			})
 		}
 	}
 }
 
-func clone(in []*mirror.Set) []*mirror.Set {
-	out := make([]*mirror.Set, len(in))
-	for i, s := range in {
-		c := *s
-		c.Entries = make([]mirror.Entry, len(s.Entries))
-		for j, e := range s.Entries {
-			c.Entries[j] = e.Clone()
-		}
-		out[i] = &c
+// benchFilter times the filter on copies of in: it works in place.
+func benchFilter(b *testing.B, in []*mirror.Set) {
+	for b.Loop() {
+		b.StopTimer()
+		sets := cloneSets(in)
+		b.StartTimer()
+		consolidate.Filter{}.Filter(sets)
 	}
-	return out
 }
 
 // BenchmarkConsolidateLocal is BenchmarkConsolidate's merging series on the
@@ -62,12 +53,7 @@ func BenchmarkConsolidateLocal(b *testing.B) {
 			for _, s := range in {
 				s.Entries, all = all[:len(s.Entries):len(s.Entries)], all[len(s.Entries):]
 			}
-			for b.Loop() {
-				b.StopTimer()
-				sets := clone(in)
-				b.StartTimer()
-				consolidate.Filter{}.Filter(sets)
-			}
+			benchFilter(b, in)
 		})
 	}
 }

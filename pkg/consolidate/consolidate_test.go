@@ -52,12 +52,7 @@ func imageMirrors(l []string) []configv1.ImageMirror {
 func clone(sets []*mirror.Set) []*mirror.Set {
 	out := make([]*mirror.Set, len(sets))
 	for i, s := range sets {
-		c := *s
-		c.Entries = nil
-		for _, e := range s.Entries {
-			c.Entries = append(c.Entries, e.Clone())
-		}
-		out[i] = &c
+		out[i] = s.Clone()
 	}
 	return out
 }

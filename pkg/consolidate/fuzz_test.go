@@ -50,12 +50,7 @@ func setsFromBytes(data []byte) []*mirror.Set {
 func cloneSets(sets []*mirror.Set) []*mirror.Set {
 	out := make([]*mirror.Set, len(sets))
 	for i, s := range sets {
-		c := *s
-		c.Entries = make([]mirror.Entry, len(s.Entries))
-		for j, e := range s.Entries {
-			c.Entries[j] = e.Clone()
-		}
-		out[i] = &c
+		out[i] = s.Clone()
 	}
 	return out
 }

@@ -149,6 +149,16 @@ func (e Entry) Clone() Entry {
 	return e
 }
 
+// Clone returns a deep copy of s.
+func (s *Set) Clone() *Set {
+	c := *s
+	c.Entries = make([]Entry, len(s.Entries))
+	for i, e := range s.Entries {
+		c.Entries[i] = e.Clone()
+	}
+	return &c
+}
+
 // Equal reports whether two entry lists are the same, element by element.
 func Equal(a, b []Entry) bool {
 	if len(a) != len(b) {

@@ -139,7 +139,7 @@ func (r *run) convert(in []*mirror.Set) []*mirror.Set {
 	var work []*mirror.Set
 	for _, s := range in {
 		if s.Kind != mirror.ICSP || r.cfg.KeepICSP {
-			c := clone(s)
+			c := s.Clone()
 			r.origin[c] = s
 			work = append(work, c)
 		}
@@ -179,15 +179,6 @@ func (r *run) convert(in []*mirror.Set) []*mirror.Set {
 		}
 	}
 	return work
-}
-
-func clone(s *mirror.Set) *mirror.Set {
-	c := *s
-	c.Entries = make([]mirror.Entry, len(s.Entries))
-	for i, e := range s.Entries {
-		c.Entries[i] = e.Clone()
-	}
-	return &c
 }
 
 func (r *run) applyDefault(work []*mirror.Set) {
