@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mirrorset/mirrorset/pkg/goldenfile"
 )
 
 var updateSubcommands = flag.Bool("update-subcommands", false, "rewrite the golden files of testdata/subcommands/")
@@ -47,38 +49,9 @@ func TestSubcommandsGolden(t *testing.T) {
 			}
 			var stdout, stderr bytes.Buffer
 			code := run(args[1:], stdin, &stdout, &stderr)
-			subcommandGolden(t, filepath.Join(dir, "stdout"), stdout.String())
-			subcommandGolden(t, filepath.Join(dir, "stderr"), stderr.String())
-			subcommandGolden(t, filepath.Join(dir, "exit"), strconv.Itoa(code)+"\n")
+			goldenfile.MatchOptional(t, filepath.Join(dir, "stdout"), stdout.String(), *updateSubcommands)
+			goldenfile.MatchOptional(t, filepath.Join(dir, "stderr"), stderr.String(), *updateSubcommands)
+			goldenfile.MatchOptional(t, filepath.Join(dir, "exit"), strconv.Itoa(code)+"\n", *updateSubcommands)
 		})
-	}
-}
-
-// subcommandGolden compares got with the file; an empty got means the file
-// must not exist.
-func subcommandGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *updateSubcommands {
-		if got == "" {
-			os.Remove(path)
-			return
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		if got != "" {
-			t.Errorf("%s does not exist; got:\n%s", path, got)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs\n--- got:\n%s\n--- want:\n%s", path, got, want)
 	}
 }

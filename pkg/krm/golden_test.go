@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirrorset/mirrorset/pkg/goldenfile"
 	"github.com/mirrorset/mirrorset/pkg/krm"
 )
 
@@ -47,20 +48,7 @@ func matchFiles(t *testing.T, dir, stdout, stderr string, code int) {
 	t.Helper()
 	files := map[string]string{"expected.yaml": stdout, "stderr.txt": stderr, "exitcode": strconv.Itoa(code) + "\n"}
 	for name, got := range files {
-		path := filepath.Join(dir, name)
-		if *update {
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update to create it)", err)
-		}
-		if got != string(want) {
-			t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
-		}
+		goldenfile.Match(t, filepath.Join(dir, name), got, *update)
 	}
 }
 

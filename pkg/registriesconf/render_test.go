@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mirrorset/mirrorset/pkg/goldenfile"
 	"github.com/mirrorset/mirrorset/pkg/manifests"
 	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 )
@@ -51,38 +52,9 @@ func TestRenderGolden(t *testing.T) {
 					warnings += "\n"
 				}
 			}
-			golden(t, filepath.Join(dir, "registries.conf"), conf)
-			golden(t, filepath.Join(dir, "error.txt"), errText)
-			golden(t, filepath.Join(dir, "warnings.txt"), warnings)
+			goldenfile.MatchOptional(t, filepath.Join(dir, "registries.conf"), conf, *update)
+			goldenfile.MatchOptional(t, filepath.Join(dir, "error.txt"), errText, *update)
+			goldenfile.MatchOptional(t, filepath.Join(dir, "warnings.txt"), warnings, *update)
 		})
-	}
-}
-
-// golden compares got with the file; an empty got means the file must not
-// exist.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if got == "" {
-			os.Remove(path)
-			return
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
-		if got != "" {
-			t.Errorf("%s does not exist; got:\n%s", path, got)
-		}
-		return
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs\n--- got:\n%s\n--- want:\n%s", path, got, want)
 	}
 }
