@@ -45,26 +45,22 @@ func (e *entry) name() string {
 // parse returns the entry's tree, prepared as kyaml's framework prepares
 // items, for making output objects from it. The fast path parses the item
 // anew each time, so that no tree outlives its use.
-func (e *entry) parse() (*yaml.RNode, error) {
-	if e.node != nil {
-		return e.node, nil
-	}
-	if e.budget != nil {
-		return e.budget.parse(e.item, e.item.Node)
-	}
-	return e.item.Node()
-}
+func (e *entry) parse() (*yaml.RNode, error) { return e.tree(e.item.Node) }
 
 // read returns the entry's tree for reading its fields: on the fast path,
 // a parse without the preparation, which only adds annotations.
-func (e *entry) read() (*yaml.RNode, error) {
+func (e *entry) read() (*yaml.RNode, error) { return e.tree(e.item.Tree) }
+
+// tree is the full parse's node, or what parse makes of the fast path's
+// item, within the fast path's budget.
+func (e *entry) tree(parse func() (*yaml.RNode, error)) (*yaml.RNode, error) {
 	if e.node != nil {
 		return e.node, nil
 	}
 	if e.budget != nil {
-		return e.budget.parse(e.item, e.item.Tree)
+		return e.budget.parse(e.item, parse)
 	}
-	return e.item.Tree()
+	return parse()
 }
 
 // plan is what mirrorset decided for a list.
