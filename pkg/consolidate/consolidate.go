@@ -166,16 +166,11 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 // every entry, it spreads a few sources over more memory than the caches
 // hold.
 func group(sets []*mirror.Set) ([]key, [][]place) {
-	n := 0
-	for _, s := range sets {
-		if s.Kind != mirror.ICSP {
-			n += len(s.Entries)
-		}
-	}
 	index := map[key]int32{}
 	var order []key
 	var sizes []int32
-	ids := make([]int32, 0, n) // each entry's group, in the order of the loops
+	var at []place  // every entry, in the order of the sets
+	var ids []int32 // and its group
 	for _, s := range sets {
 		if s.Kind == mirror.ICSP {
 			continue
@@ -190,26 +185,19 @@ func group(sets []*mirror.Set) ([]key, [][]place) {
 				sizes = append(sizes, 0)
 			}
 			sizes[gi]++
+			at = append(at, place{s, i})
 			ids = append(ids, gi)
 		}
 	}
-	all := make([]place, n)
+	all := make([]place, len(at))
 	groups := make([][]place, len(order))
 	start := 0
 	for gi, size := range sizes {
 		groups[gi] = all[start : start : start+int(size)]
 		start += int(size)
 	}
-	j := 0
-	for _, s := range sets {
-		if s.Kind == mirror.ICSP {
-			continue
-		}
-		for i := range s.Entries {
-			gi := ids[j]
-			groups[gi] = append(groups[gi], place{s, i})
-			j++
-		}
+	for j, p := range at {
+		groups[ids[j]] = append(groups[ids[j]], p)
 	}
 	return order, groups
 }
