@@ -21,6 +21,10 @@ type Action int
 const (
 	// None: the rendered MachineConfig is unchanged, nothing rolls out.
 	None Action = iota
+	// Rollout: a new rendered config rolls through every pool and each
+	// node writes the files, with no service reload and no drain (a node
+	// disruption policy of None).
+	Rollout
 	// Reload: a new rendered config rolls through every pool, node by node;
 	// each node reloads CRI-O without a drain.
 	Reload
@@ -43,6 +47,10 @@ type Options struct {
 	// MachineConfiguration named cluster (spec.nodeDisruptionPolicy.files);
 	// they replace the default action for their path from 4.17 on.
 	Policies []FilePolicy
+	// SingleNode is a single-node cluster (controlPlaneTopology
+	// SingleReplica): the MCO never drains its node, so a change that
+	// drains elsewhere only reloads CRI-O there; a reboot stays a reboot.
+	SingleNode bool
 }
 
 // FilePolicy is one spec.nodeDisruptionPolicy.files entry.
@@ -120,10 +128,4 @@ type Mirror struct {
 type MirrorChange struct {
 	Location   string
 	Base, Head string
-}
-
-// Compare returns what replacing the base's files with the head's does to
-// the nodes under opts. Files that do not parse are an error.
-func Compare(base, head Files, opts Options) (*Impact, error) {
-	panic("nodeimpact.Compare: being written")
 }
