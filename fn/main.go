@@ -22,6 +22,8 @@ Usage:
                                     print the registries.conf that every node will get
   mirrorset explain IMAGE [FILE|DIR|-]...
                                     list where a node pulls IMAGE from, and why
+  mirrorset diff --base PATH... --head PATH... | --base-ref REF [PATH...]
+                                    say what a change does to the nodes: rollout, drain, reboot
   mirrorset migrate --dest-dir DIR [FILE|DIR|-]...
                                     convert ICSP files into one file per new object
   mirrorset COMMAND --help          the flags of a command
@@ -60,6 +62,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runRegistriesConf(args[1:], stdin, stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdin, stdout, stderr)
+	case "diff":
+		return runDiff(args[1:], stdin, stdout, stderr)
 	case "migrate":
 		return runMigrate(args[1:], stdin, stdout, stderr)
 	}
