@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -51,9 +50,6 @@ read; 2 a usage error.
 Flags:
 `
 
-// openshiftVersion is the form --openshift-version takes.
-var openshiftVersion = regexp.MustCompile(`^4\.[0-9]+$`)
-
 // pathList is a repeatable flag.
 type pathList []string
 
@@ -70,7 +66,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	baseRef := fs.String("base-ref", "", "read the base from the PATH arguments at this git `ref`; the working tree is the head")
 	output := fs.String("output", "text", "the report's `form`: text, markdown (a pull-request comment) or json")
 	failOn := fs.String("fail-on", "", "exit 1 when the change reaches this `level`: rollout, reload, drain or reboot")
-	version := fs.String("openshift-version", "", "the cluster's OpenShift `version` (4.N) whose rules decide (default: the newest)")
+	version := fs.String("openshift-version", "", "the cluster's OpenShift `version` (4.N) whose rules decide: before 4.13, by mirror-by-digest-only; from 4.17, with node disruption policies (default: the newest)")
 	singleNode := fs.Bool("single-node", false, "the cluster is a single node, which the MCO never drains")
 	var fail nodeimpact.Action
 	positional, code, done := parseCommand(fs, diffUsage, args, stdout, stderr, func(p []string) error {
@@ -86,8 +82,8 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 			fail = a
 		}
-		if *version != "" && !openshiftVersion.MatchString(*version) {
-			return fmt.Errorf("--openshift-version %q: give the minor version, as 4.16", *version)
+		if err := nodeimpact.CheckVersion(*version); err != nil {
+			return fmt.Errorf("--openshift-version: %w", err)
 		}
 		if *baseRef != "" {
 			if len(base) > 0 || len(head) > 0 {

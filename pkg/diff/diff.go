@@ -135,8 +135,18 @@ type Report struct {
 	// Registries are the registries.conf changes, in Impact's order, with
 	// what causes each.
 	Registries []Registry
+	// Others are the changes not about one [[registry]] of
+	// registries.conf (the Image's other files), in Impact's order.
+	Others []Other
 	// Files are the unified diffs of the node files that changed, by path.
 	Files []FileDiff
+}
+
+// Other is a change outside the [[registry]] tables, with what makes it on
+// each side.
+type Other struct {
+	nodeimpact.Reason
+	Base, Head []string
 }
 
 // Refused reports whether either side is refused.
@@ -183,6 +193,12 @@ func Compare(base, head *Side, opts Options) (*Report, error) {
 		return nil, err
 	}
 	rep.Impact = impact
+	for _, x := range impact.Reasons {
+		if x.Path == nodeimpact.RegistriesConf && x.Registry != "" {
+			continue
+		}
+		rep.Others = append(rep.Others, Other{Reason: x, Base: imageField(x.Path, base), Head: imageField(x.Path, head)})
+	}
 	for _, path := range slices.Sorted(maps.Keys(union(rep.Base.Files, rep.Head.Files))) {
 		a, b := rep.Base.Files[path], rep.Head.Files[path]
 		if d := unified.Diff("a"+path, "b"+path, a, b, 3); d != "" {
@@ -340,6 +356,23 @@ func (v *view) causesOf(scope string) (causes, error) {
 		}
 	}
 	return c, nil
+}
+
+// imageField names the field of the side's Image that writes the node
+// file path, when there is one.
+func imageField(path string, s *Side) []string {
+	if s.Image == nil {
+		return nil
+	}
+	switch path {
+	case nodeimpact.SearchRegistries:
+		if s.Search != nil {
+			return []string{"spec.registrySources.containerRuntimeSearchRegistries in " + s.Image.Ref()}
+		}
+	case nodeimpact.PolicyJSON:
+		return []string{"spec.registrySources in " + s.Image.Ref()}
+	}
+	return nil
 }
 
 // insecureBy names the Image's insecureRegistries entries that cover scope.

@@ -25,6 +25,8 @@ const SchemaVersion = 1
 //	  "registries": [{"scope": "quay.io/x", "status": "changed", // added | removed | changed
 //	                  "action": "drain",
 //	                  "changes": [{"text": "...", "base": ["..."], "head": ["..."]}]}],
+//	  "others": [{"path": "/etc/containers/policy.json", "text": "...", "action": "reload",
+//	              "base": ["..."], "head": ["..."]}],         // changes outside [[registry]]
 //	  "searchRegistries": {"base": ["..."], "head": ["..."]},     // null when unchanged
 //	  "files": [{"path": "/etc/containers/registries.conf", "diff": "--- a/etc/..."}]
 //	}
@@ -43,6 +45,7 @@ type JSONReport struct {
 	PoliciesFrom     string         `json:"nodeDisruptionPolicyFrom"`
 	Reasons          []JSONReason   `json:"reasons"`
 	Registries       []JSONRegistry `json:"registries"`
+	Others           []JSONOther    `json:"others"`
 	SearchRegistries *JSONSearch    `json:"searchRegistries"`
 	Files            []JSONFileDiff `json:"files"`
 }
@@ -82,6 +85,15 @@ type JSONChange struct {
 	Head []string `json:"head"`
 }
 
+// JSONOther is a change outside the [[registry]] tables of registries.conf.
+type JSONOther struct {
+	Path   string   `json:"path"`
+	Text   string   `json:"text"`
+	Action string   `json:"action"`
+	Base   []string `json:"base"`
+	Head   []string `json:"head"`
+}
+
 // JSONSearch holds unqualified-search-registries on both sides.
 type JSONSearch struct {
 	Base []string `json:"base"`
@@ -105,6 +117,7 @@ func (r *Report) JSON() JSONReport {
 		PoliciesFrom:     r.PoliciesFrom,
 		Reasons:          []JSONReason{},
 		Registries:       []JSONRegistry{},
+		Others:           []JSONOther{},
 		Files:            []JSONFileDiff{},
 	}
 	if r.Impact == nil {
@@ -126,6 +139,9 @@ func (r *Report) JSON() JSONReport {
 			j.Changes = append(j.Changes, JSONChange{Text: c.Text, Base: nonNil(c.Base), Head: nonNil(c.Head)})
 		}
 		out.Registries = append(out.Registries, j)
+	}
+	for _, o := range r.Others {
+		out.Others = append(out.Others, JSONOther{Path: o.Path, Text: o.Text, Action: ActionName(o.Action), Base: nonNil(o.Base), Head: nonNil(o.Head)})
 	}
 	if sr := r.Impact.SearchRegistries; sr != nil {
 		out.SearchRegistries = &JSONSearch{Base: nonNil(sr[0]), Head: nonNil(sr[1])}

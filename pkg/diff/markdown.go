@@ -59,8 +59,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			rows = append(rows, row{"`" + reg.Scope + "`", cell(c.Text), action, cells(c.Base), cells(c.Head)})
 		}
 	}
-	for _, o := range otherReasons(r) {
-		rows = append(rows, row{"`" + o.Path + "`", cell(o.Text), shortAction(o.Action), "", ""})
+	for _, o := range r.Others {
+		rows = append(rows, row{"`" + o.Path + "`", cell(o.Text), shortAction(o.Action), cells(o.Base), cells(o.Head)})
 	}
 	if len(rows) > 0 {
 		b.WriteString("| Registry or file | Change | Nodes | Base | Head |\n|---|---|---|---|---|\n")
@@ -70,7 +70,7 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		b.WriteString("\n")
 	}
 	if r.PoliciesFrom != "" {
-		fmt.Fprintf(&b, "Node disruption policies of %s applied.\n\n", cell(r.PoliciesFrom))
+		fmt.Fprintf(&b, "Node disruption policies: %s (the MCO applies them from OpenShift 4.17).\n\n", r.PoliciesFrom)
 	}
 	if len(r.Files) > 0 {
 		b.WriteString("<details><summary>Node files diff</summary>\n\n```diff\n")

@@ -45,7 +45,7 @@ func actionWords(a nodeimpact.Action) string {
 	case nodeimpact.Rollout:
 		return "a new rendered MachineConfig rolls through every pool, node by node; each node writes the files, nothing restarts, no drain"
 	case nodeimpact.Reload:
-		return "a new rendered MachineConfig rolls through every pool, node by node; each node reloads CRI-O, no drain"
+		return "a new rendered MachineConfig rolls through every pool, node by node; each node reloads CRI-O (or what a node disruption policy says), no drain"
 	case nodeimpact.Drain:
 		return "every node of every pool is cordoned and drained, one at a time, then CRI-O reloads (a single-node cluster skips the drain)"
 	case nodeimpact.Reboot:
@@ -125,7 +125,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	if r.PoliciesFrom != "" {
-		fmt.Fprintf(&b, "  with the node disruption policies of %s\n", r.PoliciesFrom)
+		fmt.Fprintf(&b, "  node disruption policies: %s (the MCO applies them from OpenShift 4.17)\n", r.PoliciesFrom)
 	}
 	if len(r.Registries) > 0 {
 		b.WriteString("\nregistries.conf:\n")
@@ -145,16 +145,16 @@ func (r *Report) WriteText(w io.Writer) error {
 	if sr := r.Impact.SearchRegistries; sr != nil {
 		fmt.Fprintf(&b, "\nunqualified-search-registries: [%s] → [%s]\n", strings.Join(sr[0], ", "), strings.Join(sr[1], ", "))
 	}
-	var others []nodeimpact.Reason
-	for _, o := range otherReasons(r) {
-		if o.Action != r.Impact.Action {
-			others = append(others, o) // the forcing ones are said above
-		}
-	}
-	if len(others) > 0 {
+	if len(r.Others) > 0 {
 		b.WriteString("\nother changes:\n")
-		for _, o := range others {
-			fmt.Fprintf(&b, "  - %s\n", reasonText(o))
+		for _, o := range r.Others {
+			fmt.Fprintf(&b, "  %s (%s)\n    - %s\n", o.Path, shortAction(o.Action), o.Text)
+			for _, x := range o.Base {
+				fmt.Fprintf(&b, "        base: %s\n", x)
+			}
+			for _, x := range o.Head {
+				fmt.Fprintf(&b, "        head: %s\n", x)
+			}
 		}
 	}
 	for _, f := range r.Files {
@@ -177,17 +177,4 @@ func objects(counts map[string]int) string {
 		return "no mirror objects, no Image config"
 	}
 	return strings.Join(parts, ", ")
-}
-
-// otherReasons are the reasons not about one registry of registries.conf,
-// which the registries list does not show.
-func otherReasons(r *Report) []nodeimpact.Reason {
-	var out []nodeimpact.Reason
-	for _, x := range r.Impact.Reasons {
-		if x.Path == nodeimpact.RegistriesConf && x.Registry != "" {
-			continue
-		}
-		out = append(out, x)
-	}
-	return out
 }
