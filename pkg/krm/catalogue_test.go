@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mirrorset/mirrorset/pkg/krm"
+	"github.com/mirrorset/mirrorset/pkg/result"
 )
 
 // TestBadInputs runs the catalogue of broken and hostile inputs under
@@ -56,9 +59,9 @@ func checkOutputShape(t *testing.T, stdout, stderr string, code int) {
 			if sev == "error" {
 				errs++
 			}
-			if sev == "error" || sev == "warning" {
+			msg := yaml.GetValue(yaml.NewRNode(r).Field("message").Value)
+			if sev == "error" || sev == "warning" || krm.LoudNodes(&result.Result{Severity: result.Severity(sev), Message: msg}) {
 				lines++
-				msg := yaml.GetValue(yaml.NewRNode(r).Field("message").Value)
 				if !strings.Contains(stderr, sev+": "+oneLineMsg.Replace(msg)+"\n") {
 					t.Errorf("the %s %q is not on stderr:\n%s", sev, msg, stderr)
 				}
@@ -69,6 +72,6 @@ func checkOutputShape(t *testing.T, stdout, stderr string, code int) {
 		t.Errorf("exit code %d with %d error results", code, errs)
 	}
 	if got := strings.Count(stderr, "\n"); got != lines {
-		t.Errorf("stderr has %d lines for %d errors and warnings:\n%s", got, lines, stderr)
+		t.Errorf("stderr has %d lines for %d errors, warnings and drains:\n%s", got, lines, stderr)
 	}
 }

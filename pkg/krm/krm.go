@@ -138,10 +138,11 @@ func debugf(stderr io.Writer, format string, args ...any) {
 	}
 }
 
-// report writes errors and warnings to stderr, one line each.
+// report writes errors and warnings to stderr, one line each, and the
+// nodes result when the rewrite drains or reboots the nodes.
 func report(w io.Writer, rs result.Results) {
 	for _, r := range rs {
-		if r.Severity == result.Error || r.Severity == result.Warning {
+		if r.Severity == result.Error || r.Severity == result.Warning || loudNodes(r) {
 			fmt.Fprintf(w, "%s: %s\n", r.Severity, oneLine.Replace(r.Message))
 		}
 	}

@@ -42,10 +42,11 @@ func decodeClusterImage(n *yaml.RNode) (img *registriesconf.Image, rs result.Res
 // with the MCO's own renderer, when the list holds the Image named cluster
 // (whose insecure and blocked registries can make the rendering fail) or
 // the config asks for a preview. It returns the results, and the preview
-// ConfigMap when the config asks for one.
-func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out, at *yaml.RNode) (result.Results, *yaml.RNode, error) {
+// ConfigMap when the config asks for one, and the rendered file (nil when
+// it did not render, or the rendering failed).
+func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out, at *yaml.RNode) (result.Results, *yaml.RNode, []byte, error) {
 	if img == nil && cfg.Preview == config.PreviewNone {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	sets := make([]mirror.Set, len(outs))
 	for i, o := range outs {
@@ -61,7 +62,7 @@ func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out
 		if img != nil {
 			r.ResourceRef = &result.ResourceRef{APIVersion: registriesconf.ImageAPIVersion, Kind: registriesconf.ImageKind, Name: img.Name}
 		}
-		return result.Results{r}, nil, nil
+		return result.Results{r}, nil, nil, nil
 	}
 	var rs result.Results
 	for _, w := range res.Warnings {
@@ -73,11 +74,11 @@ func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out
 	case config.PreviewConfigMap:
 		cm, err := previewConfigMap(res.Conf, at)
 		if err != nil {
-			return nil, nil, fmt.Errorf("preview ConfigMap: %w", err)
+			return nil, nil, nil, fmt.Errorf("preview ConfigMap: %w", err)
 		}
-		return rs, cm, nil
+		return rs, cm, res.Conf, nil
 	}
-	return rs, nil, nil
+	return rs, nil, res.Conf, nil
 }
 
 // previewConfigMap is a local-config ConfigMap with the rendered file:

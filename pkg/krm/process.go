@@ -11,6 +11,7 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/check"
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/nodeimpact"
 	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
 	"github.com/mirrorset/mirrorset/pkg/result"
@@ -149,13 +150,23 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 			return nil, nil, err
 		}
 	}
-	view, preview, err := nodeView(cfg, img, out.Outs, first)
+	view, preview, conf, err := nodeView(cfg, img, out.Outs, first)
 	if err != nil {
 		return nil, append(results, &result.Result{Severity: result.Error, Message: err.Error()}), nil
 	}
 	results = append(results, view...)
 	if results.Failed() {
 		return nil, results, nil
+	}
+	if len(sets) > 0 {
+		nodes, err := nodesResults(entries, sets, out.Outs, img, conf)
+		if err != nil {
+			return nil, nil, err
+		}
+		results = append(results, nodes...)
+		if results.Failed() {
+			return nil, results, nil
+		}
 	}
 	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, preview: preview, notes: notes, skip: make([]bool, len(entries)), indexes: newFileIndexes()}
 	p.indexes.inputs = func(see func(path, index string)) {
@@ -448,6 +459,43 @@ func flattenLists(entries []*entry) ([]*entry, []string, error) {
 		notes = append(notes, fmt.Sprintf("%s %s%s: replaced by the %d %s it held", n.GetKind(), quoteName(n.GetName()), inFile(n), len(expanded), plural(len(expanded), "item", "items")))
 	}
 	return out, notes, nil
+}
+
+// nodesResults are the result that says what the rewrite does to the
+// nodes (see nodeImpact), with the node disruption policies of the
+// MachineConfiguration named cluster among the entries, and a warning when
+// that object cannot be read. err is a failure to parse an item (the fast
+// path's).
+func nodesResults(entries []*entry, sets []*mirror.Set, outs []transform.Out, img *registriesconf.Image, conf []byte) (result.Results, error) {
+	var rs result.Results
+	var policies []nodeimpact.FilePolicy
+	if !unchangedByTransform(sets, outs) {
+		for _, e := range entries {
+			if e.apiVersion != nodeimpact.MachineConfigurationAPIVersion || e.kind != nodeimpact.MachineConfigurationKind ||
+				e.name() != nodeimpact.MachineConfigurationName {
+				continue
+			}
+			n, err := e.read()
+			if err != nil {
+				return nil, err
+			}
+			if annotation(n, localConfig) == "true" {
+				continue
+			}
+			p, err := nodeimpact.ParseMachineConfiguration(n)
+			if err != nil {
+				rs = append(rs, &result.Result{Severity: result.Warning, Message: err.Error() +
+					" (the API server would refuse it); the nodes result below takes the MCO's default policies"})
+				continue
+			}
+			policies = p
+		}
+	}
+	r, err := nodeImpact(sets, outs, img, policies, conf)
+	if err != nil {
+		return append(rs, &result.Result{Severity: result.Error, Message: "the Machine Config Operator would render no registries.conf from the output, and the MachineConfigPool would degrade: " + err.Error()}), nil
+	}
+	return append(rs, r), nil
 }
 
 // clusterImage returns the Image named cluster among the entries, decoded,

@@ -55,6 +55,7 @@ func Compare(base, head Files, opts Options) (*Impact, error) {
 			if level.user {
 				reason.Text += " (nodeDisruptionPolicy for " + level.policy + ": " + level.actions + ")"
 			}
+			reason.Change = reason.Text
 			reason.Text += ": " + verdict(reason.Action, opts.SingleNode)
 			if opts.SingleNode && reason.Action == Drain {
 				reason.Action = level.withoutDrain

@@ -74,8 +74,12 @@ type Reason struct {
 	// Registry is the prefix (or location) of the [[registry]] concerned,
 	// empty for a change that is not about one registry.
 	Registry string
-	// Text says the change in a reviewer's words.
-	Text   string
+	// Text says the change in a reviewer's words, and what it forces
+	// ("quay.io/app: mirror m added (tag-only): drains").
+	Text string
+	// Change is Text without what it forces ("quay.io/app: mirror m added
+	// (tag-only)").
+	Change string
 	Action Action
 }
 
