@@ -246,8 +246,13 @@ func renamePath(n *yaml.RNode, from, to string) error {
 	a := n.GetAnnotations()
 	for _, k := range []string{kioutil.PathAnnotation, kioutil.LegacyPathAnnotation} {
 		if v, ok := a[k]; ok {
-			rest, _ := strings.CutPrefix(v, from)
-			a[k] = filepath.Clean(to) + rest
+			// As manifests names them: the path as given for a file, the
+			// path joined (and so cleaned) for a file under a folder.
+			if rest, _ := strings.CutPrefix(v, from); rest != "" {
+				a[k] = filepath.Join(to, rest)
+			} else {
+				a[k] = to
+			}
 		}
 	}
 	return n.SetAnnotations(a)
