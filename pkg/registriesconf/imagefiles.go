@@ -64,7 +64,8 @@ func SearchRegistriesDropIn(regs []string) ([]byte, error) {
 // changes exactly when the MCO's file changes for the Image's blocked and
 // allowed registries, so it can be compared in its place. It follows the
 // MCO's updatePolicyJSON on its template: no list set leaves the template
-// as it is; otherwise the file is re-encoded with a default of reject
+// as it is (an empty list is none: getValidBlockedAndAllowedRegistries
+// appends the Image's lists to nil ones); otherwise the file is re-encoded with a default of reject
 // (allowed registries) or insecureAcceptAnything (blocked ones, or the
 // template's), and one requirement per scope, which the JSON keeps sorted
 // and unique. ClusterImagePolicy and ImagePolicy scopes are not read.
