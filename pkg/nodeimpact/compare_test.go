@@ -164,9 +164,9 @@ func TestCompareRules(t *testing.T) {
 			reasons: []string{`quay.io/app: prefix changed from "" to "quay.io/app": drains`},
 		},
 		{
-			name: "location changed under a prefix",
-			base: rc([]byte("[[registry]]\nprefix = \"quay.io/app\"\nlocation = \"quay.io/app\"\n")),
-			head: rc([]byte("[[registry]]\nprefix = \"quay.io/app\"\nlocation = \"quay.io/elsewhere\"\n")),
+			name:    "location changed under a prefix",
+			base:    rc([]byte("[[registry]]\nprefix = \"quay.io/app\"\nlocation = \"quay.io/app\"\n")),
+			head:    rc([]byte("[[registry]]\nprefix = \"quay.io/app\"\nlocation = \"quay.io/elsewhere\"\n")),
 			want:    Drain,
 			reasons: []string{"quay.io/app: location changed from quay.io/app to quay.io/elsewhere: drains"},
 		},
@@ -306,9 +306,9 @@ func TestCompareRules(t *testing.T) {
 			},
 		},
 		{
-			name: "4.13+: mirror-by-digest-only of a registry is not read",
-			base: rc(conf(nil, reg(q, []string{"digest-only-registry"}, "m1@digest-only"))),
-			head: rc(conf(nil, reg(q, nil, "m1@digest-only"))),
+			name:    "4.13+: mirror-by-digest-only of a registry is not read",
+			base:    rc(conf(nil, reg(q, []string{"digest-only-registry"}, "m1@digest-only"))),
+			head:    rc(conf(nil, reg(q, nil, "m1@digest-only"))),
 			want:    Reload,
 			reasons: []string{"quay.io/app: mirror-by-digest-only changed from true to false: no drain"},
 		},
@@ -406,7 +406,9 @@ func TestCheckVersion(t *testing.T) {
 // (pkg/daemon/update_test.go), as data.
 func TestClosestPolicy(t *testing.T) {
 	t.Parallel()
-	p := func(path, action string) FilePolicy { return FilePolicy{Path: path, Actions: []PolicyAction{{Type: action}}} }
+	p := func(path, action string) FilePolicy {
+		return FilePolicy{Path: path, Actions: []PolicyAction{{Type: action}}}
+	}
 	tests := []struct {
 		path     string
 		policies []FilePolicy

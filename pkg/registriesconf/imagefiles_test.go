@@ -16,10 +16,10 @@ func TestSearchRegistries(t *testing.T) {
 	t.Parallel()
 	const head = "apiVersion: config.openshift.io/v1\nkind: Image\nmetadata:\n  name: cluster\n"
 	for in, want := range map[string][]string{
-		head:               nil,
+		head:                nil,
 		head + "spec: {}\n": nil,
 		head + "spec:\n  registrySources:\n    containerRuntimeSearchRegistries: [quay.io, b.io]\n": {"quay.io", "b.io"},
-		head + "spec:\n  registrySources:\n    containerRuntimeSearchRegistries: []\n":             {},
+		head + "spec:\n  registrySources:\n    containerRuntimeSearchRegistries: []\n":              {},
 	} {
 		got, err := registriesconf.SearchRegistries(yaml.MustParse(in))
 		if err != nil || !reflect.DeepEqual(got, want) {
