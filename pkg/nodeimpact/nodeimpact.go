@@ -44,8 +44,13 @@ type Options struct {
 	// means the newest rules.
 	Version string
 	// Policies are the node disruption policies for files, from the
-	// MachineConfiguration named cluster (spec.nodeDisruptionPolicy.files);
-	// they replace the default action for their path from 4.17 on.
+	// MachineConfiguration named cluster (spec.nodeDisruptionPolicy.files,
+	// see ParseMachineConfiguration); they replace the default action for
+	// their path from 4.17 on. Before, they are not read: in 4.16 the
+	// feature gate is on only with TechPreviewNoUpgrade, and Compare takes
+	// 4.16 as the Default feature set. The ConfigMap
+	// image-registry-override-drain (4.14 to 4.19, by support exception
+	// only) is not read either.
 	Policies []FilePolicy
 	// SingleNode is a single-node cluster (controlPlaneTopology
 	// SingleReplica): the MCO never drains its node, so a change that
