@@ -65,7 +65,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&head, "head", "a `path` (file, folder or -) of the head side; repeat for more")
 	baseRef := fs.String("base-ref", "", "read the base from the PATH arguments at this git `ref`; the working tree is the head")
 	output := fs.String("output", "text", "the report's `form`: text, markdown (a pull-request comment) or json")
-	failOn := fs.String("fail-on", "", "exit 1 when the change reaches this `level`: rollout, reload, drain or reboot")
+	failOn := fs.String("fail-on", "", "exit 1 when the change reaches this `level`: rollout (any new rendered config), reload, drain or reboot")
 	version := fs.String("openshift-version", "", "the cluster's OpenShift `version` (4.N) whose rules decide: before 4.13, by mirror-by-digest-only; from 4.17, with node disruption policies (default: the newest)")
 	singleNode := fs.Bool("single-node", false, "the cluster is a single node, which the MCO never drains")
 	var fail nodeimpact.Action

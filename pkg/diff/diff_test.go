@@ -11,7 +11,7 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/nodeimpact"
 )
 
-func readSide(t *testing.T, data string) (*diff.Side, error) {
+func readSide(t testing.TB, data string) (*diff.Side, error) {
 	t.Helper()
 	nodes, err := manifests.Parse([]byte(data), "in.yaml")
 	if err != nil {
@@ -20,7 +20,7 @@ func readSide(t *testing.T, data string) (*diff.Side, error) {
 	return diff.ReadSide(nodes)
 }
 
-func mustSide(t *testing.T, data string) *diff.Side {
+func mustSide(t testing.TB, data string) *diff.Side {
 	t.Helper()
 	s, err := readSide(t, data)
 	if err != nil {

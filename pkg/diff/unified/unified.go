@@ -2,11 +2,16 @@
 // diff (the format of `diff -u` and `git diff`), line by line. The edit
 // script is Myers' greedy shortest one ("An O(ND) Difference Algorithm and
 // Its Variations", 1986), run after the common head and tail are cut off,
-// so that its cost follows the size of the change, not of the files.
+// so that its cost follows the size of the change, not of the files. A
+// change of more than maxD lines is first cut at the lines that occur
+// once on each side, in an order both keep (patience diff, as git's
+// --patience does), and the pieces between them are diffed the same way:
+// the script is then short, though not always the shortest.
 package unified
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -26,7 +31,12 @@ type Edit struct {
 	Line string
 }
 
-// Lines returns a shortest edit script that turns a into b.
+// maxD bounds the edits Myers' search looks for at once: its memory grows
+// with the square of the edits.
+const maxD = 1000
+
+// Lines returns an edit script that turns a into b: the shortest one when
+// it has at most maxD edits.
 func Lines(a, b []string) []Edit {
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
@@ -40,32 +50,110 @@ func Lines(a, b []string) []Edit {
 	for _, l := range a[:pre] {
 		out = append(out, Edit{Equal, l})
 	}
-	out = append(out, myers(a[pre:len(a)-suf], b[pre:len(b)-suf])...)
+	out = append(out, middle(a[pre:len(a)-suf], b[pre:len(b)-suf])...)
 	for _, l := range a[len(a)-suf:] {
 		out = append(out, Edit{Equal, l})
 	}
 	return out
 }
 
+// middle diffs a and b, which differ at both ends.
+func middle(a, b []string) []Edit {
+	if edits, ok := myers(a, b); ok {
+		return edits
+	}
+	// Too many edits for one search: cut at the common unique lines.
+	anchors := patience(a, b)
+	if len(anchors) == 0 {
+		return replace(a, b)
+	}
+	var out []Edit
+	ai, bi := 0, 0
+	for _, p := range anchors {
+		out = append(out, Lines(a[ai:p[0]], b[bi:p[1]])...)
+		out = append(out, Edit{Equal, a[p[0]]})
+		ai, bi = p[0]+1, p[1]+1
+	}
+	return append(out, Lines(a[ai:], b[bi:])...)
+}
+
+func replace(a, b []string) []Edit {
+	out := make([]Edit, 0, len(a)+len(b))
+	for _, l := range a {
+		out = append(out, Edit{Delete, l})
+	}
+	for _, l := range b {
+		out = append(out, Edit{Insert, l})
+	}
+	return out
+}
+
+// patience returns the pairs (i, j), a[i] == b[j], of lines that occur
+// once in a and once in b, keeping the longest run in which both indexes
+// increase.
+func patience(a, b []string) [][2]int {
+	type seen struct{ na, nb, ia, ib int }
+	count := map[string]*seen{}
+	for i, l := range a {
+		c := count[l]
+		if c == nil {
+			c = &seen{}
+			count[l] = c
+		}
+		c.na++
+		c.ia = i
+	}
+	for j, l := range b {
+		if c := count[l]; c != nil {
+			c.nb++
+			c.ib = j
+		}
+	}
+	var pairs [][2]int
+	for i, l := range a {
+		if c := count[l]; c.na == 1 && c.nb == 1 {
+			pairs = append(pairs, [2]int{i, c.ib})
+		}
+	}
+	// Longest increasing subsequence of the b indexes, by patience sorting.
+	var tops []int // tops[k]: the pair ending the best run of length k+1
+	prev := make([]int, len(pairs))
+	for i, p := range pairs {
+		k := sort.Search(len(tops), func(k int) bool { return pairs[tops[k]][1] >= p[1] })
+		if k > 0 {
+			prev[i] = tops[k-1]
+		} else {
+			prev[i] = -1
+		}
+		if k == len(tops) {
+			tops = append(tops, i)
+		} else {
+			tops[k] = i
+		}
+	}
+	if len(tops) == 0 {
+		return nil
+	}
+	run := make([][2]int, len(tops))
+	for i, k := tops[len(tops)-1], len(tops)-1; k >= 0; i, k = prev[i], k-1 {
+		run[k] = pairs[i]
+	}
+	return run
+}
+
 // myers finds the furthest-reaching path for each number of edits d,
-// keeping each round's frontier (diagonals -d..d) to walk back from the end.
-func myers(a, b []string) []Edit {
+// keeping each round's frontier (diagonals -d..d) to walk back from the end;
+// it gives up past maxD edits.
+func myers(a, b []string) ([]Edit, bool) {
 	n, m := len(a), len(b)
 	if n == 0 || m == 0 {
-		out := make([]Edit, 0, n+m)
-		for _, l := range a {
-			out = append(out, Edit{Delete, l})
-		}
-		for _, l := range b {
-			out = append(out, Edit{Insert, l})
-		}
-		return out
+		return replace(a, b), true
 	}
 	// trace[d][k+d] is the furthest x on diagonal k (x-y) after d edits.
 	var trace [][]int
 	at := func(v []int, d, k int) int { return v[k+d] }
 	prev := []int{0} // d = -1 seen as one diagonal ending at x = 0
-	for d := 0; ; d++ {
+	for d := 0; d <= maxD; d++ {
 		v := make([]int, 2*d+1)
 		for k := -d; k <= d; k += 2 {
 			var x int
@@ -84,12 +172,13 @@ func myers(a, b []string) []Edit {
 			v[k+d] = x
 			if x >= n && y >= m {
 				trace = append(trace, v)
-				return backtrack(a, b, trace)
+				return backtrack(a, b, trace), true
 			}
 		}
 		trace = append(trace, v)
 		prev = v
 	}
+	return nil, false
 }
 
 func backtrack(a, b []string, trace [][]int) []Edit {

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -123,5 +124,39 @@ func TestDiffAppliesWithPatch(t *testing.T) {
 		if string(got) != b {
 			t.Fatalf("case %d: patch gave %q, want %q\ndiff:\n%s", i, got, b, d)
 		}
+	}
+}
+
+// TestLinesLarge diffs a registries.conf-like text of 5,000 tables with a
+// line added to each: past maxD edits, the script is cut at the unique
+// lines and still keeps every line of a, which the change only adds to.
+func TestLinesLarge(t *testing.T) {
+	t.Parallel()
+	var a, b []string
+	for i := range 5000 {
+		block := []string{"[[registry]]\n", "  location = \"quay.io/team" + strconv.Itoa(i) + "\"\n", "\n"}
+		a = append(a, block...)
+		b = append(b, block[:2]...)
+		b = append(b, "  blocked = true\n", "\n")
+	}
+	edits := Lines(a, b)
+	var gotA, gotB []string
+	equal := 0
+	for _, e := range edits {
+		if e.Op != Insert {
+			gotA = append(gotA, e.Line)
+		}
+		if e.Op != Delete {
+			gotB = append(gotB, e.Line)
+		}
+		if e.Op == Equal {
+			equal++
+		}
+	}
+	if strings.Join(gotA, "") != strings.Join(a, "") || strings.Join(gotB, "") != strings.Join(b, "") {
+		t.Fatal("the script does not rebuild both texts")
+	}
+	if equal != len(a) {
+		t.Errorf("kept %d lines of %d", equal, len(a))
 	}
 }
