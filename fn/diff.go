@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,7 +90,13 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if len(base) > 0 || len(head) > 0 {
 				return errors.New("--base-ref reads both sides from the PATH arguments: give no --base or --head")
 			}
+			if slices.Contains(p, manifests.Stdin) {
+				return errors.New(`--base-ref reads files, not standard input ("-")`)
+			}
 			return nil
+		}
+		if slices.Contains(base, manifests.Stdin) && slices.Contains(head, manifests.Stdin) {
+			return errors.New(`"-" (standard input) can feed one side only`)
 		}
 		if len(p) > 0 {
 			return fmt.Errorf("unexpected argument %q: give the sides with --base and --head, or use --base-ref", p[0])
@@ -170,17 +177,6 @@ func sideName(i int) string {
 
 // readSides reads --base and --head; standard input may feed one side.
 func readSides(base, head []string, stdin io.Reader) (b, h []*yaml.RNode, err error) {
-	usesStdin := func(paths []string) bool {
-		for _, p := range paths {
-			if p == manifests.Stdin {
-				return true
-			}
-		}
-		return false
-	}
-	if usesStdin(base) && usesStdin(head) {
-		return nil, nil, errors.New(`"-" (standard input) can feed one side only`)
-	}
 	if b, err = manifests.Read(base, stdin); err != nil {
 		return nil, nil, fmt.Errorf("base: %w", err)
 	}
@@ -200,9 +196,6 @@ func readGitSides(ref string, paths []string) (base, head []*yaml.RNode, err err
 	}
 	defer os.RemoveAll(tmp)
 	for i, p := range paths {
-		if p == manifests.Stdin {
-			return nil, nil, errors.New(`--base-ref reads files, not standard input ("-")`)
-		}
 		inTree := true
 		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
 			inTree = false

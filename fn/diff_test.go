@@ -117,6 +117,8 @@ func TestDiffUsage(t *testing.T) {
 		{"base-ref with --head", []string{"--base-ref", "main", "--head", "y"}, "give no --base or --head"},
 		{"bad output", []string{"--base", "x", "--head", "y", "--output", "yaml"}, `--output "yaml"`},
 		{"bad fail-on", []string{"--base", "x", "--head", "y", "--fail-on", "none"}, `--fail-on "none"`},
+		{"stdin on both sides", []string{"--base", "-", "--head", "-"}, "can feed one side only"},
+		{"stdin with --base-ref", []string{"--base-ref", "main", "-"}, "not standard input"},
 		{"bad version", []string{"--base", "x", "--head", "y", "--openshift-version", "4.x"}, `openshift version "4.x"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -149,6 +151,20 @@ func TestDiffFailOn(t *testing.T) {
 				t.Errorf("--fail-on %s: exit %d, want %d; stderr: %s", level, code, want, stderr.String())
 			}
 		})
+	}
+}
+
+// TestDiffStdin feeds one side on standard input.
+func TestDiffStdin(t *testing.T) {
+	t.Parallel()
+	head, err := os.ReadFile("testdata/diff/tag-mirror-added/head/mirrors.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := runDiff([]string{"--base", "testdata/diff/tag-mirror-added/base", "--head", "-"}, bytes.NewReader(head), &stdout, &stderr)
+	if code != 0 || !strings.Contains(stdout.String(), "nodes: drain") {
+		t.Errorf("exit %d:\n%s%s", code, stdout.String(), stderr.String())
 	}
 }
 
