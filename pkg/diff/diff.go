@@ -406,7 +406,7 @@ func describe(r nodeimpact.Registry, reasons []nodeimpact.Reason, bv, hv *view) 
 	switch {
 	case r.Added:
 		reg := hv.regs[r.Scope]
-		add("registry added, with "+mirrorList(reg.Mirrors), nil, hc.all)
+		add("registry added, with "+mirrorList(reg.Mirrors), nil, union2(hc.all, insecureBy(r.Scope, hv.side.Image)))
 		if reg.Blocked {
 			add("the source is never contacted"+blockedWhy(hc.blocks), nil, hc.blocks)
 		}
@@ -420,7 +420,7 @@ func describe(r nodeimpact.Registry, reasons []nodeimpact.Reason, bv, hv *view) 
 		if reg.Blocked {
 			text += ", and contact the source again"
 		}
-		add(text, bc.all, nil)
+		add(text, union2(bc.all, insecureBy(r.Scope, bv.side.Image)), nil)
 		return out, nil
 	}
 	if r.Location != nil {
@@ -485,6 +485,17 @@ func describe(r nodeimpact.Registry, reasons []nodeimpact.Reason, bv, hv *view) 
 		}
 	}
 	return out, nil
+}
+
+// union2 is a then the items of b not in a.
+func union2(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, x := range b {
+		if !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func mirrorKey(m sysregistriesv2.Endpoint) string { return m.Location + "\x00" + m.PullFromMirror }

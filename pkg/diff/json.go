@@ -16,8 +16,9 @@ const SchemaVersion = 1
 //	  "schemaVersion": 1,
 //	  "openshiftVersion": "4.16",      // "" for the newest rules
 //	  "refused": false,                // a side is refused: exit 1
-//	  "base": {"refused": null, "warnings": []},
-//	  "head": {"refused": {"by": "mco", "errors": ["..."]}, "warnings": []},
+//	  "base": {"objects": {"ImageContentSourcePolicy": 1}, "refused": null, "warnings": []},
+//	  "head": {"objects": {"ImageDigestMirrorSet": 1}, "refused": {"by": "mco", "errors": ["..."]},
+//	           "warnings": []},
 //	  "action": "drain",               // none | rollout | drain | reboot; "" when refused
 //	  "nodeDisruptionPolicyFrom": "",  // the MachineConfiguration applied, if any
 //	  "reasons": [{"path": "/etc/containers/registries.conf", "registry": "quay.io/x",
@@ -52,8 +53,10 @@ type JSONReport struct {
 
 // JSONSide is one side's state.
 type JSONSide struct {
-	Refused  *JSONRefusal `json:"refused"`
-	Warnings []string     `json:"warnings"`
+	// Objects counts the side's objects that reach the nodes, by kind.
+	Objects  map[string]int `json:"objects"`
+	Refused  *JSONRefusal   `json:"refused"`
+	Warnings []string       `json:"warnings"`
 }
 
 // JSONRefusal says who refuses a side ("api-server" or "mco") and why.
@@ -153,7 +156,10 @@ func (r *Report) JSON() JSONReport {
 }
 
 func jsonSide(s SideResult) JSONSide {
-	j := JSONSide{Warnings: nonNil(s.Warnings)}
+	j := JSONSide{Objects: s.Objects, Warnings: nonNil(s.Warnings)}
+	if j.Objects == nil {
+		j.Objects = map[string]int{}
+	}
 	if s.Refused != nil {
 		j.Refused = &JSONRefusal{By: string(s.Refused.By), Errors: nonNil(s.Refused.Errors)}
 	}
