@@ -160,12 +160,26 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case rep.Refused():
+		for i, s := range []diff.SideResult{rep.Base, rep.Head} {
+			if s.Refused != nil {
+				for _, e := range s.Refused.Errors {
+					fmt.Fprintf(stderr, "error: %s refused by the %s: %s\n", sideName(i), refuserName(s.Refused.By), e)
+				}
+			}
+		}
 		return 1
 	case fail != nodeimpact.None && rep.Impact.Action >= fail:
 		fmt.Fprintf(stderr, "error: the change reaches --fail-on %s: %s\n", *failOn, diff.ActionName(rep.Impact.Action))
 		return 1
 	}
 	return 0
+}
+
+func refuserName(r diff.Refuser) string {
+	if r == diff.APIServer {
+		return "API server"
+	}
+	return "MCO (the pools would degrade)"
 }
 
 func sideName(i int) string {
