@@ -24,7 +24,7 @@ const nodesUnchanged = nodesPrefix + "registries.conf unchanged: no MachineConfi
 var nodesEndings = map[nodeimpact.Action]string{
 	nodeimpact.Rollout: "a new MachineConfig rolls out to every node of every pool, with no reload and no drain",
 	nodeimpact.Reload:  "a new MachineConfig rolls out to every node of every pool, which reloads CRI-O without a drain",
-	nodeimpact.Drain:   "every node of every pool is drained",
+	nodeimpact.Drain:   "every node of every pool is drained (a single-node cluster skips the drain)",
 	nodeimpact.Reboot:  "every node of every pool is drained and rebooted",
 }
 
