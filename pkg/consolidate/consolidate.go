@@ -3,11 +3,13 @@
 // same mirrors in the same order. Within one pool (digest: ImageDigestMirrorSet,
 // tag: ImageTagMirrorSet), entries with the same source, across all objects,
 // become one entry that stays where the source first appeared; its mirrors are
-// in the order the node would use, without duplicates and without the source.
+// in the order the node would use, without duplicates, and without the source
+// unless the node tries it before a mirror.
 package consolidate
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
@@ -18,9 +20,20 @@ type Filter struct {
 	// merged but must stay as they are (the entries of ICSPs that are kept),
 	// keyed by source; they join the digest pool's order.
 	Fixed map[string][][]string
+	// KeepEntries merges nothing (consolidate off): only entries that
+	// repeat a mirror, which the API rejects, are rewritten, each into a
+	// list that keeps the node's order.
+	KeepEntries bool
 }
 
 // Merge is what the filter did to one source.
+//
+// It rests on one property of the node's merge (NodeOrder): whatever the
+// other lists F, one list in the order O that lists G and F give the node
+// gives the node O again beside F. So a source's entries can always become
+// one list without changing what the node tries, repeats and contradicting
+// orders included. The one list names the source only where the node tries
+// the source before some mirror.
 type Merge struct {
 	Pool   mirror.Pool
 	Source string
@@ -28,23 +41,32 @@ type Merge struct {
 	// whose entries for Source were merged into it (a set may repeat).
 	Into *mirror.Set
 	From []*mirror.Set
-	// Entries is how many entries became one.
+	// Entries is how many entries became one (with KeepEntries, how many
+	// were rewritten).
 	Entries int
 	// Mirrors is the merged list, in the node's order.
 	Mirrors []string
-	// Unmerged is true when one list could not say what the lists say
-	// together, so the entries were left as they are: the lists disagree
-	// on the order (Looped), or the source stands among the mirrors before
-	// the last one. NodeOrder is then what the node tries, the source
-	// included.
-	Unmerged  bool
-	Looped    bool
+	// NodeOrder is what the node tries, the source included where it
+	// stands before a mirror: the order of the input, which Mirrors keeps.
 	NodeOrder []string
-	// After is, when duplicates had to go (the API rejects them), the
-	// node's order without them; it differs from NodeOrder. Where without
-	// them one list can say what the lists say, the entries are merged
-	// (Unmerged is false) into Mirrors, which is then After.
-	After []string
+	// Looped reports that the lists disagree on the order: the node broke
+	// the loop by name, and NodeOrder is the order it chose.
+	Looped bool
+	// Repeats are the mirrors that a list repeats (the API rejects them);
+	// the node's order is what the repeats made of it.
+	Repeats []string
+	// Unmerged is true when the node tries the source before a mirror, no
+	// list repeats a mirror, and one list would have to name the source:
+	// the entries are left as they are.
+	Unmerged bool
+	// WithoutSource is true when a list repeats a mirror and one list
+	// would have to name the source, which the MCO refuses there: a source
+	// with NeverContactSource (the node blocks it as a mirror too) or a
+	// wildcard (the node fails every pull that would try it). Mirrors is
+	// then the node's order without the source, and After the order the
+	// node tries then: the one case where the node's order cannot be kept.
+	WithoutSource bool
+	After         []string
 }
 
 // Report is what the filter did.
@@ -77,6 +99,9 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 		if k.pool != mirror.DigestPool {
 			fixed = nil
 		}
+		if f.KeepEntries && !anyRepeats(g) {
+			continue
+		}
 		if len(g) == 1 && len(fixed) == 0 && clean(first) {
 			continue
 		}
@@ -88,46 +113,53 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 			policy = stronger(policy, e.Policy)
 		}
 		nodeOrder, looped := NodeOrder(k.source, append(lists, fixed...))
-		merged := make([]string, 0, len(nodeOrder))
-		for _, m := range nodeOrder {
-			if m != k.source {
-				merged = append(merged, m)
-			}
-		}
-		var repeats *Merge // the repeated mirrors removed, when that let the lists merge
-		if looped || len(merged) != len(nodeOrder) {
-			m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g),
-				Unmerged: true, Looped: looped, NodeOrder: nodeOrder}
-			if !f.dedupe(g) {
+		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g), NodeOrder: nodeOrder, Looped: looped}
+		// The one list that gives the node its order: nodeOrder, which
+		// names the source only where the node tries it before a mirror.
+		one := nodeOrder
+		if slices.Contains(nodeOrder, k.source) {
+			m.Repeats = repeats(g)
+			switch {
+			case m.Repeats == nil:
+				// The entries are valid as they are; one list naming
+				// its own source would be stranger than they are.
+				m.Unmerged = true
 				rep.Merges = append(rep.Merges, m)
 				continue
+			case policy == mirror.NeverContactSource || strings.HasPrefix(k.source, "*."):
+				// The MCO refuses the source among these mirrors. The
+				// node blocks a NeverContactSource source as a mirror
+				// too, and fails every pull that would try a wildcard.
+				one = dedupe(nodeOrder, k.source)
+				m.WithoutSource = true
 			}
-			after := make([][]string, 0, len(g)+len(fixed))
-			for _, p := range g {
-				after = append(after, p.set.Entries[p.entry].Mirrors)
-			}
-			var afterLooped bool
-			m.After, afterLooped = NodeOrder(k.source, append(after, fixed...))
-			if afterLooped || slices.Contains(m.After, k.source) {
-				rep.Merges = append(rep.Merges, m)
-				continue
-			}
-			// Without the repeats one list can say what the lists say: merge
-			// them now, or a second run would.
-			repeats, nodeOrder, merged = &m, m.After, m.After
+		} else if looped {
+			m.Repeats = repeats(g)
 		}
+		if f.KeepEntries {
+			f.rewrite(g, fixed, one, &m)
+			rep.Merges = append(rep.Merges, m)
+			continue
+		}
+		if m.WithoutSource {
+			m.After, _ = NodeOrder(k.source, append([][]string{one}, fixed...))
+			if !slices.Contains(m.After, k.source) {
+				// Beside the fixed lists the order may still move; one
+				// list in the order it moves to stays (see Merge), so a
+				// second run changes nothing.
+				one = m.After
+			}
+		}
+		merged := one
 		if len(nodeOrder) == 0 {
 			// No list has a real mirror: the node ignores the source. Keep
 			// the first entry's mirrors, without duplicates, for the record.
 			merged = dedupe(first.Mirrors, "")
 		}
-		if len(g) == 1 && policy == first.Policy && equal(merged, first.Mirrors) && repeats == nil {
+		if len(g) == 1 && policy == first.Policy && equal(merged, first.Mirrors) {
 			continue
 		}
-		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g), Mirrors: merged}
-		if repeats != nil {
-			m.Looped, m.NodeOrder, m.After = repeats.Looped, repeats.NodeOrder, repeats.After
-		}
+		m.Mirrors = merged
 		first.Mirrors = merged
 		first.Policy = policy
 		for _, p := range g[1:] {
@@ -157,6 +189,101 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 		}
 	}
 	return rep
+}
+
+// rewrite replaces, without merging, each entry of g that repeats a mirror.
+// It tries each entry's own mirrors in the node's order first, which keeps
+// the node's order where the other lists already say it; where they do not,
+// every such entry gets one, which always keeps it (see Merge). An entry
+// without a real mirror, which the node ignores, just loses its repeats.
+func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
+	var at []int // indexes in g of the entries that repeat a mirror
+	for i, p := range g {
+		if hasRepeats(p.set.Entries[p.entry].Mirrors) {
+			at = append(at, i)
+		}
+	}
+	m.Entries = len(at)
+	lists := make([][]string, len(g), len(g)+len(fixed))
+	for i, p := range g {
+		lists[i] = p.set.Entries[p.entry].Mirrors
+	}
+	for _, i := range at {
+		l := lists[i]
+		if !(mirror.Entry{Source: m.Source, Mirrors: l}).HasRealMirror() {
+			lists[i] = dedupe(l, "")
+			continue
+		}
+		own := make([]string, 0, len(l))
+		for _, x := range one {
+			if slices.Contains(l, x) {
+				own = append(own, x)
+			}
+		}
+		lists[i] = own
+	}
+	want := one
+	if m.WithoutSource {
+		want = nil // the order without the source is what it is
+	}
+	if after, _ := NodeOrder(m.Source, append(lists, fixed...)); want != nil && !slices.Equal(after, want) {
+		for _, i := range at {
+			if (mirror.Entry{Source: m.Source, Mirrors: lists[i]}).HasRealMirror() {
+				lists[i] = slices.Clone(one)
+			}
+		}
+	}
+	if m.WithoutSource {
+		m.After, _ = NodeOrder(m.Source, append(lists, fixed...))
+	}
+	for _, i := range at {
+		p := g[i]
+		p.set.Entries[p.entry].Mirrors = lists[i]
+	}
+	m.Mirrors = lists[at[0]]
+}
+
+func anyRepeats(g []place) bool {
+	for _, p := range g {
+		if hasRepeats(p.set.Entries[p.entry].Mirrors) {
+			return true
+		}
+	}
+	return false
+}
+
+// repeats returns the mirrors that an entry of g repeats, in the order
+// they first repeat, or nil.
+func repeats(g []place) []string {
+	var out []string
+	for _, p := range g {
+		l := p.set.Entries[p.entry].Mirrors
+		for i, m := range l {
+			if slices.Contains(l[:i], m) && !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+func hasRepeats(l []string) bool {
+	if len(l) < 8 {
+		for i, m := range l {
+			if slices.Contains(l[:i], m) {
+				return true
+			}
+		}
+		return false
+	}
+	seen := make(map[string]bool, len(l))
+	for _, m := range l {
+		if seen[m] {
+			return true
+		}
+		seen[m] = true
+	}
+	return false
 }
 
 // group returns the pools' sources in the order they first appear, and for
@@ -200,19 +327,6 @@ func group(sets []*mirror.Set) ([]key, [][]place) {
 		groups[ids[j]] = append(groups[ids[j]], p)
 	}
 	return order, groups
-}
-
-// dedupe removes repeated mirrors from the entries of g, which the API
-// rejects, and reports whether there were any.
-func (Filter) dedupe(g []place) bool {
-	any := false
-	for _, p := range g {
-		e := &p.set.Entries[p.entry]
-		if d := dedupe(e.Mirrors, ""); len(d) != len(e.Mirrors) {
-			e.Mirrors, any = d, true
-		}
-	}
-	return any
 }
 
 // clean reports whether an entry is already what a merge would make of it:

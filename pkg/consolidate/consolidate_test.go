@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/containers/image/v5/pkg/sysregistriesv2"
 	configv1 "github.com/openshift/api/config/v1"
+	operatorv1alpha1 "github.com/openshift/api/operator/v1alpha1"
 	"github.com/openshift/runtime-utils/pkg/registries"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
@@ -18,8 +20,15 @@ func render(t *testing.T, sets []*mirror.Set) []sysregistriesv2.Registry {
 	t.Helper()
 	var idms []*configv1.ImageDigestMirrorSet
 	var itms []*configv1.ImageTagMirrorSet
+	var icsps []*operatorv1alpha1.ImageContentSourcePolicy
 	for _, s := range sets {
 		switch s.Kind {
+		case mirror.ICSP:
+			o := &operatorv1alpha1.ImageContentSourcePolicy{}
+			for _, e := range s.Entries {
+				o.Spec.RepositoryDigestMirrors = append(o.Spec.RepositoryDigestMirrors, operatorv1alpha1.RepositoryDigestMirrors{Source: e.Source, Mirrors: e.Mirrors})
+			}
+			icsps = append(icsps, o)
 		case mirror.IDMS:
 			o := &configv1.ImageDigestMirrorSet{}
 			for _, e := range s.Entries {
@@ -35,7 +44,7 @@ func render(t *testing.T, sets []*mirror.Set) []sysregistriesv2.Registry {
 		}
 	}
 	conf := &sysregistriesv2.V2RegistriesConf{}
-	if err := registries.EditRegistriesConfig(conf, nil, nil, nil, idms, itms); err != nil {
+	if err := registries.EditRegistriesConfig(conf, nil, nil, icsps, idms, itms); err != nil {
 		t.Fatalf("EditRegistriesConfig: %v", err)
 	}
 	return conf.Registries
@@ -87,37 +96,131 @@ func randomSets(rng *rand.Rand) []*mirror.Set {
 }
 
 // TestFilterKeepsWhatTheNodeSees: the MCO renders the same registries from
-// the output as from the input, whatever the lists say.
+// the output as from the input, whatever the lists say, contradicting
+// orders and repeated mirrors included; the one exception is declared
+// (repeats that put a NeverContactSource source among its own mirrors,
+// which the MCO refuses there: the source leaves the list).
 func TestFilterKeepsWhatTheNodeSees(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewSource(2))
-	unmerged := 0
+	var unmerged, looped, repeated, without int
 	for i := 0; i < 3000; i++ {
 		in := randomSets(rng)
 		out := clone(in)
 		rep := Filter{}.Filter(out)
 		declared := false
 		for _, m := range rep.Merges {
-			if m.Unmerged {
+			switch {
+			case m.WithoutSource:
+				declared = true
+			case m.Unmerged:
 				unmerged++
+			case m.Repeats != nil:
+				repeated++
+			case m.Looped:
+				looped++
 			}
-			// Repeated mirrors that order the node's list cannot stay
-			// (the API rejects them): the report gives the new order.
-			declared = declared || m.After != nil
 		}
 		if declared {
+			without++
 			continue
 		}
 		if a, b := render(t, in), render(t, out); !reflect.DeepEqual(a, b) {
 			t.Fatalf("case %d: the node sees something else\ninput:  %s\noutput: %s\nrendered input:  %+v\nrendered output: %+v", i, show(in), show(out), a, b)
+		}
+		for _, s := range out {
+			for _, e := range s.Entries {
+				if hasRepeats(e.Mirrors) {
+					t.Fatalf("case %d: repeated mirrors left in %s: %v", i, s.Name, e.Mirrors)
+				}
+			}
 		}
 		again := clone(out)
 		if rep := (Filter{}).Filter(again); !onlyUnmerged(rep) || !sameSets(again, out) {
 			t.Fatalf("case %d: a second run changed %s into %s (%+v)", i, show(out), show(again), rep.Merges)
 		}
 	}
-	if unmerged == 0 {
-		t.Fatal("no case left a source unmerged: the generator misses conflicting orders")
+	t.Logf("of 3000 cases: %d sources left unmerged, %d merged from contradicting orders, %d with repeats merged, %d cases without the source", unmerged, looped, repeated, without)
+	if unmerged < 25 || looped < 25 || repeated < 25 {
+		t.Fatalf("too few hard cases: the generator misses conflicting orders or repeats")
+	}
+}
+
+// TestFilterOrders: one list in the order the node uses, or the entries as
+// they are where that list would have to name the source; each checked
+// against the MCO's renderer.
+func TestFilterOrders(t *testing.T) {
+	t.Parallel()
+	const src = "quay.io/app"
+	tests := []struct {
+		name     string
+		kind     mirror.Kind // of the second set; the first is an IDMS
+		policy   mirror.Policy
+		lists    [][]string
+		fixed    [][]string
+		keep     bool
+		want     [][]string // the entries' mirrors after
+		unmerged bool
+		without  bool // the one change: the source leaves the node's order
+	}{
+		// a.io to d.io sort before the source, r.io and s.io after it: the
+		// node breaks loops at the smallest name.
+		{name: "contradicting orders merge in the node's order", lists: [][]string{{"b.io/m", "a.io/m"}, {"a.io/m", "b.io/m"}}, want: [][]string{{"a.io/m", "b.io/m"}}},
+		{name: "three lists in a loop", lists: [][]string{{"c.io/m", "a.io/m"}, {"a.io/m", "b.io/m"}, {"b.io/m", "c.io/m"}}, want: [][]string{{"a.io/m", "b.io/m", "c.io/m"}}},
+		{name: "a repeat makes a loop", lists: [][]string{{"b.io/m", "a.io/m", "b.io/m"}}, want: [][]string{{"a.io/m", "b.io/m"}}},
+		{name: "a repeat next to itself puts the source in the middle", lists: [][]string{{"b.io/m", "b.io/m", "a.io/m"}}, want: [][]string{{"a.io/m", src, "b.io/m"}}},
+		{name: "a repeat puts the source first", lists: [][]string{{"r.io/m", "r.io/m"}, {"r.io/m", "s.io/m"}}, want: [][]string{{src, "r.io/m", "s.io/m"}}},
+		{name: "the source in the middle stays", lists: [][]string{{"a.io/m", src, "b.io/m"}}, want: [][]string{{"a.io/m", src, "b.io/m"}}, unmerged: true},
+		{name: "contradicting orders that put the source first stay", lists: [][]string{{"s.io/m", "r.io/m"}, {"r.io/m", "s.io/m"}}, want: [][]string{{"s.io/m", "r.io/m"}, {"r.io/m", "s.io/m"}}, unmerged: true},
+		{name: "repeats that put a NeverContactSource source first: without it", policy: mirror.NeverContactSource, lists: [][]string{{"r.io/m", "r.io/m"}, {"r.io/m", "s.io/m"}}, want: [][]string{{"r.io/m", "s.io/m"}}, without: true},
+		{name: "kept ICSP lists beside", lists: [][]string{{"b.io/m", "a.io/m", "b.io/m"}}, fixed: [][]string{{"b.io/m", "a.io/m", "b.io/m"}}, want: [][]string{{"a.io/m", "b.io/m"}}},
+		{name: "a kept ICSP that disagrees", lists: [][]string{{"a.io/m", "b.io/m"}}, fixed: [][]string{{"b.io/m", "a.io/m"}}, want: [][]string{{"a.io/m", "b.io/m"}}},
+		{name: "consolidate off: only the repeating entry changes", keep: true, lists: [][]string{{"a.io/m", "b.io/m", "a.io/m"}, {"b.io/m", "c.io/m"}}, want: [][]string{{"a.io/m", "b.io/m"}, {"b.io/m", "c.io/m"}}},
+		{name: "consolidate off: the whole order where its own mirrors cannot keep it", keep: true, lists: [][]string{{"a.io/m", "b.io/m", "a.io/m"}, {"c.io/m"}}, want: [][]string{{"c.io/m", "a.io/m", "b.io/m"}, {"c.io/m"}}},
+		{name: "consolidate off: contradicting orders stay", keep: true, lists: [][]string{{"b.io/m", "a.io/m"}, {"a.io/m", "b.io/m"}}, want: [][]string{{"b.io/m", "a.io/m"}, {"a.io/m", "b.io/m"}}},
+		{name: "the tag pool alone", kind: mirror.ITMS, lists: [][]string{{"b.io/m", "a.io/m"}, {"a.io/m", "b.io/m"}}, want: [][]string{{"b.io/m", "a.io/m"}, {"a.io/m", "b.io/m"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var sets []*mirror.Set
+			for i, l := range tt.lists {
+				kind := mirror.IDMS
+				if i > 0 && tt.kind != "" {
+					kind = tt.kind
+				}
+				sets = append(sets, &mirror.Set{Kind: kind, Name: fmt.Sprint("s", i), Item: i, Entries: []mirror.Entry{{Source: src, Mirrors: slices.Clone(l), Policy: tt.policy}}})
+			}
+			var icsp []*mirror.Set
+			for i, l := range tt.fixed {
+				icsp = append(icsp, &mirror.Set{Kind: mirror.ICSP, Name: fmt.Sprint("icsp", i), Entries: []mirror.Entry{{Source: src, Mirrors: l}}})
+			}
+			in := append(clone(sets), icsp...)
+			rep := Filter{Fixed: map[string][][]string{src: tt.fixed}, KeepEntries: tt.keep}.Filter(sets)
+			var got [][]string
+			for _, s := range sets {
+				for _, e := range s.Entries {
+					got = append(got, e.Mirrors)
+				}
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("mirrors %v, want %v (%+v)", got, tt.want, rep.Merges)
+			}
+			unmerged, without := false, false
+			for _, m := range rep.Merges {
+				unmerged = unmerged || m.Unmerged
+				without = without || m.WithoutSource
+			}
+			if unmerged != tt.unmerged || without != tt.without {
+				t.Errorf("unmerged %v, without the source %v; want %v, %v", unmerged, without, tt.unmerged, tt.without)
+			}
+			if tt.without {
+				return
+			}
+			if a, b := render(t, in), render(t, append(sets, icsp...)); !reflect.DeepEqual(a, b) {
+				t.Errorf("the node sees something else\nrendered input:  %+v\nrendered output: %+v", a, b)
+			}
+		})
 	}
 }
 

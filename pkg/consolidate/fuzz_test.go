@@ -3,6 +3,7 @@ package consolidate_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mirrorset/mirrorset/pkg/consolidate"
@@ -109,7 +110,7 @@ func policyRank(p mirror.Policy) int {
 // run changes nothing; each pool keeps one entry per source, with the
 // strongest policy and every mirror other than the source, unless the report
 // says the entries were left unmerged (then they are as they came); ICSPs
-// stay.
+// stay. With consolidation off, only entries that repeat a mirror change.
 func FuzzConsolidate(f *testing.F) {
 	for _, seed := range [][]byte{
 		{0, 0, 4, 0, 1, 0, 0, 4, 1, 2},                  // two IDMS entries for one source
@@ -154,36 +155,23 @@ func FuzzConsolidate(f *testing.F) {
 			if k.pool == mirror.DigestPool {
 				lists = fixed[k.source]
 			}
-			before, looped := consolidate.NodeOrder(k.source, append(mirrorLists(inBy[k]), lists...))
+			before, _ := consolidate.NodeOrder(k.source, append(mirrorLists(inBy[k]), lists...))
 			after, _ := consolidate.NodeOrder(k.source, append(mirrorLists(got), lists...))
 			m, merged := merges[k]
-			// The one declared change: repeated mirrors the API rejects,
-			// whose removal changes the order; the report gives the new one,
-			// and the entries merge when without them one list can say it.
-			declared := merged && m.After != nil
-			if !slices.Equal(before, after) && !(declared && slices.Equal(after, m.After)) {
-				t.Fatalf("%v: the node tried %v and tries %v now (input %v, output %v)", k, before, after, mirrorLists(inBy[k]), mirrorLists(got))
-			}
+			checkOrder(t, k, m, merged, before, after, inBy[k], got)
 			if merged && m.Unmerged {
-				if !m.Looped && !slices.Contains(before, k.source) {
-					t.Fatalf("%v: left unmerged, but the lists %v agree and the source is not among the mirrors", k, mirrorLists(inBy[k]))
-				}
-				want := inBy[k]
-				if declared {
-					want = withoutRepeats(want)
-				}
-				if !mirror.Equal(got, want) {
-					t.Fatalf("%v: left unmerged, but the entries changed: %v -> %v", k, inBy[k], got)
-				}
 				continue
-			}
-			if looped && !declared {
-				t.Fatalf("%v: the lists %v disagree on the order, but the report does not say so", k, mirrorLists(inBy[k]))
 			}
 			if len(got) != 1 {
 				t.Fatalf("%v: %d entries after the merge, want 1", k, len(got))
 			}
 			e := got[0]
+			if hasRepeats(e.Mirrors) {
+				t.Fatalf("%v: repeated mirrors left: %v", k, e.Mirrors)
+			}
+			if slices.Contains(e.Mirrors, k.source) && len(before) > 0 && !slices.Contains(before, k.source) {
+				t.Fatalf("%v: the source among the merged mirrors %v, where the node tried %v", k, e.Mirrors, before)
+			}
 			strongest := mirror.Policy("")
 			for _, ie := range inBy[k] {
 				if policyRank(ie.Policy) > policyRank(strongest) {
@@ -213,28 +201,98 @@ func FuzzConsolidate(f *testing.F) {
 			}
 		}
 		for _, m := range rep2.Merges {
-			if !m.Unmerged || !merges[poolSource{m.Pool, m.Source}].Unmerged {
+			if !m.Unmerged {
 				t.Fatalf("a second run merges %q again: %+v", m.Source, m)
 			}
 		}
 		if len(rep2.Emptied) > 0 {
 			t.Fatalf("a second run empties %d sets", len(rep2.Emptied))
 		}
+
+		checkKeepEntries(t, in, fixed)
 	})
 }
 
-// withoutRepeats drops the repeated mirrors of each entry, keeping the first.
-func withoutRepeats(es []mirror.Entry) []mirror.Entry {
-	out := make([]mirror.Entry, len(es))
-	for i, e := range es {
-		e.Mirrors = slices.Clone(e.Mirrors)
-		seen := map[string]bool{}
-		e.Mirrors = slices.DeleteFunc(e.Mirrors, func(m string) bool {
-			dup := seen[m]
-			seen[m] = true
-			return dup
-		})
-		out[i] = e
+// checkOrder checks that the node tries what it tried: exactly, but where
+// the report says why not (repeats put a wildcard or NeverContactSource
+// source among its own mirrors, which the MCO refuses there); and that
+// entries left unmerged are as they came.
+func checkOrder(t *testing.T, k poolSource, m consolidate.Merge, merged bool, before, after []string, in, got []mirror.Entry) {
+	t.Helper()
+	switch {
+	case merged && m.WithoutSource:
+		never := slices.ContainsFunc(in, func(e mirror.Entry) bool { return e.Policy == mirror.NeverContactSource })
+		if !(strings.HasPrefix(k.source, "*.") || never) || !slices.Contains(before, k.source) || m.Repeats == nil {
+			t.Fatalf("%v: the source left out of its order %v, but it is neither a wildcard nor blocked among its mirrors with repeats", k, before)
+		}
+		if !slices.Equal(after, m.After) || !slices.Equal(before, m.NodeOrder) {
+			t.Fatalf("%v: the node tried %v and tries %v now, the report says %v and %v", k, before, after, m.NodeOrder, m.After)
+		}
+	case !slices.Equal(before, after):
+		t.Fatalf("%v: the node tried %v and tries %v now (input %v, output %v)", k, before, after, mirrorLists(in), mirrorLists(got))
 	}
-	return out
+	if merged && m.Unmerged {
+		if !slices.Contains(before, k.source) {
+			t.Fatalf("%v: left unmerged, but the node does not try the source among the mirrors %v", k, before)
+		}
+		if !mirror.Equal(got, in) {
+			t.Fatalf("%v: left unmerged, but the entries changed: %v -> %v", k, in, got)
+		}
+		if m.Repeats != nil || slices.ContainsFunc(in, func(e mirror.Entry) bool { return hasRepeats(e.Mirrors) }) {
+			t.Fatalf("%v: left unmerged with repeated mirrors %v, which the API rejects: %v", k, m.Repeats, mirrorLists(in))
+		}
+	}
+}
+
+// checkKeepEntries runs the filter with consolidation off: only entries
+// that repeat a mirror change, no entry moves, and the node's order stays.
+func checkKeepEntries(t *testing.T, in []*mirror.Set, fixed map[string][][]string) {
+	t.Helper()
+	out := cloneSets(in)
+	rep := consolidate.Filter{Fixed: fixed, KeepEntries: true}.Filter(out)
+	if len(rep.Emptied) > 0 {
+		t.Fatalf("consolidation off emptied %d sets", len(rep.Emptied))
+	}
+	merges := map[poolSource]consolidate.Merge{}
+	for _, m := range rep.Merges {
+		merges[poolSource{m.Pool, m.Source}] = m
+	}
+	for i, s := range out {
+		if len(s.Entries) != len(in[i].Entries) {
+			t.Fatalf("consolidation off: %s has %d entries, had %d", s.Name, len(s.Entries), len(in[i].Entries))
+		}
+		for j, e := range s.Entries {
+			ie := in[i].Entries[j]
+			if s.Kind == mirror.ICSP || !hasRepeats(ie.Mirrors) {
+				if !slices.Equal(e.Mirrors, ie.Mirrors) || e.Policy != ie.Policy {
+					t.Fatalf("consolidation off: %s %v changed to %v", s.Name, ie, e)
+				}
+				continue
+			}
+			if hasRepeats(e.Mirrors) || e.Policy != ie.Policy {
+				t.Fatalf("consolidation off: %s %v became %v", s.Name, ie, e)
+			}
+		}
+	}
+	inBy, keys := entriesByPool(in)
+	outBy, _ := entriesByPool(out)
+	for _, k := range keys {
+		var lists [][]string
+		if k.pool == mirror.DigestPool {
+			lists = fixed[k.source]
+		}
+		before, _ := consolidate.NodeOrder(k.source, append(mirrorLists(inBy[k]), lists...))
+		after, _ := consolidate.NodeOrder(k.source, append(mirrorLists(outBy[k]), lists...))
+		m, merged := merges[k]
+		checkOrder(t, k, m, merged, before, after, inBy[k], outBy[k])
+	}
+}
+
+func hasRepeats(l []string) bool {
+	for i, m := range l {
+		if slices.Contains(l[:i], m) {
+			return true
+		}
+	}
+	return false
 }

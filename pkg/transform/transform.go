@@ -8,6 +8,7 @@ package transform
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -76,9 +77,9 @@ func Run(cfg config.Config, in []*mirror.Set) Output {
 		return r.output(nil)
 	}
 	r.warnNodeOrder(work)
-	if cfg.Consolidate {
-		work = r.consolidate(work)
-	}
+	// With consolidate off, entries that repeat a mirror (the API rejects
+	// them) are still rewritten, in the node's order.
+	work = r.consolidate(work, !cfg.Consolidate)
 	var created map[*mirror.Set]bool
 	if cfg.Layout == config.LayoutPerRegistry {
 		work, created = r.regroup(work)
@@ -293,7 +294,7 @@ func (r *run) warnNodeOrder(work []*mirror.Set) {
 	}
 }
 
-func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
+func (r *run) consolidate(work []*mirror.Set, keepEntries bool) []*mirror.Set {
 	fixed := map[string][][]string{}
 	for _, s := range work {
 		if s.Kind == mirror.ICSP {
@@ -302,28 +303,12 @@ func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
 			}
 		}
 	}
-	rep := consolidate.Filter{Fixed: fixed}.Filter(work)
+	rep := consolidate.Filter{Fixed: fixed, KeepEntries: keepEntries}.Filter(work)
 	for _, m := range rep.Merges {
-		if m.Unmerged {
-			why := fmt.Sprintf("the source %q stands among its own %s mirrors", m.Source, m.Pool)
-			if m.Looped {
-				why = fmt.Sprintf("the %s mirror lists for source %q disagree on the order", m.Pool, m.Source)
-			}
-			kept := "so this entry stays as it is"
-			if m.Entries > 1 {
-				kept = fmt.Sprintf("so its %d entries stay as they are, unmerged", m.Entries)
-			}
-			msg := fmt.Sprintf("%s, %s: one list cannot say the same; the node tries %s", why, kept, list(m.NodeOrder))
-			if m.After != nil {
-				msg = fmt.Sprintf("%s, %s but for repeated mirrors, which the API rejects: without them the node's order changes from %s to %s", why, kept, list(m.NodeOrder), list(m.After))
-			}
+		if msg := orderWarning(m, keepEntries); msg != "" {
 			r.add(check.Result(result.Warning, m.Into, "", msg))
-			continue
 		}
-		if m.After != nil {
-			r.add(check.Result(result.Warning, m.Into, "", fmt.Sprintf("repeated %s mirrors for source %q, which the API rejects, are removed and the entries merged: without them the node's order changes from %s to %s", m.Pool, m.Source, list(m.NodeOrder), list(m.After))))
-		}
-		if m.Entries > 1 {
+		if m.Entries > 1 && !m.Unmerged && !keepEntries {
 			msg := fmt.Sprintf("%d %s entries for source %q merged into this one (from %s): mirrors %s", m.Entries, m.Pool, m.Source, refs(m.From), list(m.Mirrors))
 			r.add(check.Result(result.Info, m.Into, "", msg))
 		}
@@ -340,6 +325,76 @@ func (r *run) consolidate(work []*mirror.Set) []*mirror.Set {
 		}
 	}
 	return out
+}
+
+// orderWarning says what the node does where the lists of a source do not
+// say one order plainly, and what became of them; "" where they do.
+func orderWarning(m consolidate.Merge, keepEntries bool) string {
+	entries := "this entry"
+	if m.Entries > 1 {
+		entries = fmt.Sprintf("its %d entries", m.Entries)
+	}
+	switch {
+	case m.Unmerged:
+		why := fmt.Sprintf("the source %q stands among its own %s mirrors", m.Source, m.Pool)
+		if m.Looped {
+			why = fmt.Sprintf("the %s mirror lists for source %q disagree on the order", m.Pool, m.Source)
+		}
+		kept := "so this entry stays as it is"
+		if m.Entries > 1 {
+			kept = fmt.Sprintf("so its %d entries stay as they are, unmerged", m.Entries)
+		}
+		return fmt.Sprintf("%s, %s: one list cannot say the same; the node tries %s", why, kept, list(m.NodeOrder))
+	case m.Repeats != nil:
+		msg := fmt.Sprintf("the %s mirrors of source %q repeat %s, which the API rejects; with the repeats the node tries %s%s, which is probably not what was meant: a repeated mirror makes a loop, and the node breaks loops by name",
+			m.Pool, m.Source, quoted(m.Repeats), list(m.NodeOrder), sourceFirst(m))
+		switch {
+		case m.WithoutSource:
+			msg += fmt.Sprintf(". %s, so %s become%s %s and the node's order changes to %s", withoutSourceWhy(m), entries, plural(m.Entries, "s", ""), list(m.Mirrors), list(m.After))
+		case keepEntries && m.Entries > 1:
+			msg += fmt.Sprintf(". The %d entries that repeat a mirror are rewritten without repeats (the first as %s), so that the node's order does not change", m.Entries, list(m.Mirrors))
+		case keepEntries:
+			msg += fmt.Sprintf(". The entry is rewritten without repeats as %s, so that the node's order does not change", list(m.Mirrors))
+		default:
+			msg += fmt.Sprintf(". %s become%s one list in that order, %s, so that the node's order does not change", upper(entries), plural(m.Entries, "s", ""), list(m.Mirrors))
+		}
+		return msg + "; write the order you mean as one list"
+	case m.Looped:
+		return fmt.Sprintf("the %s mirror lists for source %q disagree on the order; the node breaks the loop by name and tries %s, so %s become%s one list in that order, which keeps it; check that it is the order you meant",
+			m.Pool, m.Source, list(m.NodeOrder), entries, plural(m.Entries, "s", ""))
+	}
+	return ""
+}
+
+// withoutSourceWhy says why one list cannot name the source, and what the
+// node does where the source stood.
+func withoutSourceWhy(m consolidate.Merge) string {
+	if strings.HasPrefix(m.Source, "*.") {
+		return fmt.Sprintf("The Machine Config Operator refuses a wildcard as a mirror, and today every pull under it fails on the node (containers/image cannot rewrite a reference to %q)", m.Source)
+	}
+	return "The Machine Config Operator refuses the source among the mirrors of a source with NeverContactSource; the node skips it there anyway, as it blocks the source"
+}
+
+// sourceFirst says where the node contacts the source, when it does so
+// before a mirror.
+func sourceFirst(m consolidate.Merge) string {
+	i := slices.Index(m.NodeOrder, m.Source)
+	if i < 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (the source itself before %s)", list(m.NodeOrder[i+1:]))
+}
+
+func quoted(l []string) string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func upper(s string) string {
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func refs(sets []*mirror.Set) string {
