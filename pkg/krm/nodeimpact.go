@@ -69,8 +69,17 @@ func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Imag
 		outSets[i] = *o.Set
 	}
 	opts := registriesconf.Options{Image: img}
-	before, errIn := registriesconf.Edit(inSets, opts)
+	// The two sides are independent: the input's goes beside, which
+	// halves the wall time of this step on more than one core.
+	var before *registriesconf.Edited
+	var errIn error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		before, errIn = registriesconf.Edit(inSets, opts)
+	}()
 	after, errOut := registriesconf.Edit(outSets, opts)
+	<-done
 	if errIn == nil && errOut == nil && before.Rewritten == after.Rewritten && reflect.DeepEqual(before.Conf, after.Conf) {
 		return info(nodesUnchanged), nil
 	}
