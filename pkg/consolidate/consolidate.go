@@ -196,6 +196,8 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 // the node's order where the other lists already say it; where they do not,
 // every such entry gets one, which always keeps it (see Merge). An entry
 // without a real mirror, which the node ignores, just loses its repeats.
+// Without the source (WithoutSource), where even that leaves another order
+// beside the other lists, they get one too.
 func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
 	var at []int // indexes in g of the entries that repeat a mirror
 	for i, p := range g {
@@ -203,7 +205,6 @@ func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
 			at = append(at, i)
 		}
 	}
-	m.Entries = len(at)
 	lists := make([][]string, len(g), len(g)+len(fixed))
 	for i, p := range g {
 		lists[i] = p.set.Entries[p.entry].Mirrors
@@ -222,20 +223,31 @@ func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
 		}
 		lists[i] = own
 	}
-	want := one
-	if m.WithoutSource {
-		want = nil // the order without the source is what it is
+	real := func(i int) bool { return (mirror.Entry{Source: m.Source, Mirrors: lists[i]}).HasRealMirror() }
+	order := func() []string {
+		o, _ := NodeOrder(m.Source, append(slices.Clone(lists), fixed...))
+		return o
 	}
-	if after, _ := NodeOrder(m.Source, append(lists, fixed...)); want != nil && !slices.Equal(after, want) {
+	if !slices.Equal(order(), one) {
 		for _, i := range at {
-			if (mirror.Entry{Source: m.Source, Mirrors: lists[i]}).HasRealMirror() {
+			if real(i) {
 				lists[i] = slices.Clone(one)
 			}
 		}
+		if m.WithoutSource && !slices.Equal(order(), one) {
+			for i := range lists {
+				if real(i) && !slices.Contains(at, i) {
+					at = append(at, i)
+					lists[i] = slices.Clone(one)
+				}
+			}
+			slices.Sort(at)
+		}
 	}
 	if m.WithoutSource {
-		m.After, _ = NodeOrder(m.Source, append(lists, fixed...))
+		m.After = order()
 	}
+	m.Entries = len(at)
 	for _, i := range at {
 		p := g[i]
 		p.set.Entries[p.entry].Mirrors = lists[i]
