@@ -130,12 +130,12 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 		intern(set, strs)
 		sets = append(sets, set)
 	}
-	img, imgResults, err := clusterImage(entries)
+	img, imgFile, imgResults, err := clusterImage(entries)
 	if err != nil {
 		return nil, nil, err
 	}
 	results = append(results, imgResults...)
-	if results.Failed() {
+	if result.Failed(results) {
 		return nil, results, nil
 	}
 	out := transform.Run(cfg, sets)
@@ -149,12 +149,12 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 			return nil, nil, err
 		}
 	}
-	view, preview, err := nodeView(cfg, img, out.Outs, first)
+	view, preview, err := nodeView(cfg, img, imgFile, out.Outs, first)
 	if err != nil {
 		return nil, append(results, &result.Result{Severity: result.Error, Message: err.Error()}), nil
 	}
 	results = append(results, view...)
-	if results.Failed() {
+	if result.Failed(results) {
 		return nil, results, nil
 	}
 	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, preview: preview, notes: notes, skip: make([]bool, len(entries)), indexes: newFileIndexes()}
@@ -451,20 +451,20 @@ func flattenLists(entries []*entry) ([]*entry, []string, error) {
 }
 
 // clusterImage returns the Image named cluster among the entries, decoded,
-// and the results about it. Other Images are ignored by the MCO, and so
-// here.
-func clusterImage(entries []*entry) (*registriesconf.Image, result.Results, error) {
+// its file for results, and the results about it. Other Images are ignored
+// by the MCO, and so here.
+func clusterImage(entries []*entry) (*registriesconf.Image, *result.File, result.Results, error) {
 	for _, e := range entries {
 		if e.apiVersion != registriesconf.ImageAPIVersion || e.kind != registriesconf.ImageKind {
 			continue
 		}
 		n, err := e.read()
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if img, rs, ok := decodeClusterImage(n); ok {
-			return img, rs, nil
+			return img, resultFile(n), rs, nil
 		}
 	}
-	return nil, nil, nil
+	return nil, nil, nil, nil
 }
