@@ -18,6 +18,7 @@ const usage = `mirrorset: turn ImageContentSourcePolicy into ImageDigestMirrorSe
 Usage:
   mirrorset < resourcelist.yaml     run as a KRM function (kustomize, kpt, Argo CD):
                                     read a ResourceList on stdin, write it on stdout
+  mirrorset check [FILE|DIR|-]...   report what the cluster would refuse, at FILE:LINE:COLUMN
   mirrorset registries-conf [FILE|DIR|-]...
                                     print the registries.conf that every node will get
   mirrorset explain IMAGE [FILE|DIR|-]...
@@ -57,6 +58,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "check":
+		return runCheck(args[1:], stdin, stdout, stderr)
 	case "registries-conf":
 		return runRegistriesConf(args[1:], stdin, stdout, stderr)
 	case "explain":
