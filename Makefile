@@ -72,9 +72,9 @@ ARGOCD_VERSION := v3.2.6
 # Podman in this sandbox (and CI) needs lower default ulimits and runc.
 export CONTAINERS_CONF := $(CURDIR)/tools/containers.conf
 
-.PHONY: kustomize kpt argocd podman podman-installed image-multiarch
-## tools: kustomize, kpt, Argo CD's CMP server and client, podman and a docker shim
-tools: kustomize kpt argocd podman
+.PHONY: kustomize kpt argocd podman podman-installed precommit image-multiarch
+## tools: kustomize, kpt, Argo CD's CMP server and client, podman and a docker shim, pre-commit
+tools: kustomize kpt argocd podman precommit
 kustomize: $(BIN)/kustomize
 kpt: $(BIN)/kpt
 argocd: $(BIN)/argocd-cmp-server $(BIN)/argocd-cmp-client
@@ -98,6 +98,11 @@ podman-installed:
 	@command -v podman >/dev/null && command -v buildah >/dev/null && command -v runc >/dev/null || { \
 		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update && \
 		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y podman buildah runc; }
+# pre-commit runs the hook of .pre-commit-hooks.yaml in examples/precommit_test.go.
+precommit:
+	@command -v pre-commit >/dev/null || { \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update && \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y pre-commit; }
 
 # ---- The container image: a static binary built on the host, copied FROM scratch.
 HOST_ARCH := $(shell go env GOARCH)
