@@ -11,6 +11,7 @@ import (
 
 	"github.com/mirrorset/mirrorset/pkg/lint"
 	"github.com/mirrorset/mirrorset/pkg/manifests"
+	"github.com/mirrorset/mirrorset/pkg/result"
 )
 
 const checkUsage = `Usage: mirrorset check [flags] [FILE|DIR|-]...
@@ -63,17 +64,17 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		objs, err := manifests.Read([]string{p}, stdin)
 		if err != nil {
-			found = append(found, lint.Finding{File: name, Severity: "error", Message: readError(err, p)})
+			found = append(found, lint.Finding{File: name, Severity: result.Error, Message: readError(err, p)})
 			continue
 		}
 		sources = append(sources, sourcesOf(objs, name)...)
 	}
-	fs2, err := lint.Check(sources, cfg)
+	checked, err := lint.Check(sources, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	found = append(found, fs2...)
+	found = append(found, checked...)
 	write := writeText
 	if *output == "github" {
 		write = writeGitHub

@@ -78,3 +78,18 @@ func TestCheckPlaces(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPosition: any field path, on an object with aliases too, gives a
+// place inside the object and never a panic.
+func FuzzPosition(f *testing.F) {
+	for _, s := range []string{"", "spec.imageDigestMirrors[0].mirrors[1]", "a[", "[0]", "a.[1][2]", "x[-1]", "spec.b[99999999999999999999]", "spec.b.c"} {
+		f.Add(s)
+	}
+	obj := yaml.MustParse(idms + "extra: &a\n  b: [1, *a]\nalias: *a\n")
+	f.Fuzz(func(t *testing.T, field string) {
+		line, col := lint.Position(obj, field)
+		if line < 2 || line > 16 || col < 1 {
+			t.Fatalf("Position(%q) = %d:%d, outside the object", field, line, col)
+		}
+	})
+}
