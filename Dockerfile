@@ -4,12 +4,19 @@
 # without emulation. kpt and kustomize run function images as `--user nobody`,
 # which must resolve through /etc/passwd.
 FROM scratch
+# VERSION is the binary's own (`mirrorset version`); REVISION its commit;
+# CREATED the commit time (SOURCE_DATE_EPOCH), not the build's, so that two
+# builds of one commit give one digest (tools/release-image.sh).
 ARG TARGETARCH
 ARG VERSION=dev
+ARG REVISION=
+ARG CREATED=
 LABEL org.opencontainers.image.title="mirrorset" \
       org.opencontainers.image.description="KRM function: converts OpenShift ImageContentSourcePolicy into ImageDigestMirrorSet and ImageTagMirrorSet" \
       org.opencontainers.image.source="https://github.com/mirrorset/mirrorset" \
-      org.opencontainers.image.version="${VERSION}"
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}"
 COPY tools/image/passwd /etc/passwd
 COPY tools/image/group /etc/group
 COPY bin/image/linux-${TARGETARCH}/mirrorset /mirrorset

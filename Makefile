@@ -8,12 +8,38 @@ export PATH := $(BIN):$(PATH)
 
 GO_SOURCES := $(shell find fn pkg -name '*.go' -not -name '*_test.go') go.mod go.sum
 
-.PHONY: build run test unit e2e tools image bench fuzz clean
+# The version every binary and image built here carries (`mirrorset version`,
+# the image's OCI labels): VERSION=vX.Y.Z for a release, else `git describe`.
+# The commit and its time come from the build information where Go stamps it
+# (-buildvcs; not in a git worktree nor a source archive): COMMIT fills in.
+# SOURCE_DATE_EPOCH (default: the commit's time) is the images' only clock.
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+endif
+ifeq ($(origin COMMIT),undefined)
+COMMIT := $(shell git rev-parse HEAD 2>/dev/null)
+endif
+ifeq ($(origin SOURCE_DATE_EPOCH),undefined)
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+endif
+VERSION_PKG := github.com/mirrorset/mirrorset/pkg/version
+GO_LDFLAGS := -X $(VERSION_PKG).Version=$(VERSION) $(if $(COMMIT),-X $(VERSION_PKG).Commit=$(COMMIT))
+# Static and reproducible: no cgo, no local paths, no build ID, VCS settings
+# where the tree has them (this overrides a GOFLAGS=-buildvcs=false).
+GO_BUILD := CGO_ENABLED=0 go build -trimpath -buildvcs=auto
+RELEASE_IMAGE := VERSION=$(VERSION) COMMIT=$(COMMIT) SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) tools/release-image.sh
+
+.PHONY: build run test unit e2e tools image bench fuzz clean release FORCE
 
 ## build: the function as a static binary, bin/mirrorset
 build: $(BIN)/mirrorset
-$(BIN)/mirrorset: $(GO_SOURCES)
-	CGO_ENABLED=0 go build -trimpath -o $@ ./fn
+$(BIN)/mirrorset: $(GO_SOURCES) $(BIN)/.version
+	$(GO_BUILD) -ldflags '$(GO_LDFLAGS)' -o $@ ./fn
+
+# Rewritten only when VERSION or COMMIT change, so that the binaries that
+# embed them are rebuilt then, and only then.
+$(BIN)/.version: FORCE
+	@mkdir -p $(@D); if [ "$$(cat $@ 2>/dev/null)" != "$(VERSION) $(COMMIT)" ]; then echo "$(VERSION) $(COMMIT)" > $@; fi
 
 ## run: the function on the bundled example, ICSP in, IDMS out
 run: $(BIN)/mirrorset
@@ -50,7 +76,7 @@ fuzz:
 	done
 
 ## e2e: examples/ run through the real kustomize, kpt, Argo CD CMP server and podman
-e2e: tools build image
+e2e: tools build image $(BIN)/cyclonedx-gomod
 	go test -count=1 -timeout 20m ./examples/...
 
 ## bench: mirrorset against a no-op kyaml function on generated lists of 1 to
@@ -72,9 +98,9 @@ ARGOCD_VERSION := v3.2.6
 # Podman in this sandbox (and CI) needs lower default ulimits and runc.
 export CONTAINERS_CONF := $(CURDIR)/tools/containers.conf
 
-.PHONY: kustomize kpt argocd podman podman-installed image-multiarch
-## tools: kustomize, kpt, Argo CD's CMP server and client, podman and a docker shim
-tools: kustomize kpt argocd podman
+.PHONY: kustomize kpt argocd podman podman-installed precommit image-multiarch
+## tools: kustomize, kpt, Argo CD's CMP server and client, podman and a docker shim, pre-commit
+tools: kustomize kpt argocd podman precommit
 kustomize: $(BIN)/kustomize
 kpt: $(BIN)/kpt
 argocd: $(BIN)/argocd-cmp-server $(BIN)/argocd-cmp-client
@@ -98,40 +124,69 @@ podman-installed:
 	@command -v podman >/dev/null && command -v buildah >/dev/null && command -v runc >/dev/null || { \
 		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update && \
 		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y podman buildah runc; }
+# pre-commit runs the hook of .pre-commit-hooks.yaml in examples/precommit_test.go.
+precommit:
+	@command -v pre-commit >/dev/null || { \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update && \
+		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y pre-commit; }
 
 # ---- The container image: a static binary built on the host, copied FROM scratch.
 HOST_ARCH := $(shell go env GOARCH)
 ARCH ?= $(HOST_ARCH)
 IMAGE ?= localhost/mirrorset:dev$(if $(filter-out $(HOST_ARCH),$(ARCH)),-$(ARCH))
 IMAGE_ARCHES ?= amd64 arm64
-MANIFEST := localhost/mirrorset:build-multiarch
 MULTIARCH_DEST ?= oci-archive:$(BIN)/mirrorset-multiarch.tar
-comma := ,
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 # podman if installed, else docker if its engine answers, else podman (installed on demand).
 ifeq ($(origin CONTAINER_TOOL),undefined)
 CONTAINER_TOOL := $(shell if command -v podman >/dev/null 2>&1; then echo podman; \
 	elif docker info >/dev/null 2>&1; then echo docker; else echo podman; fi)
 endif
 
-$(BIN)/image/linux-%/mirrorset: $(GO_SOURCES)
-	CGO_ENABLED=0 GOOS=linux GOARCH=$* go build -trimpath -ldflags '-s -w' -o $@ ./fn
+$(BIN)/image/linux-%/mirrorset: $(GO_SOURCES) $(BIN)/.version
+	GOOS=linux GOARCH=$* $(GO_BUILD) -ldflags '-s -w -buildid= $(GO_LDFLAGS)' -o $@ ./fn
+IMAGE_CREATED = $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
 
 ## image: the function image $(IMAGE) for linux/$(ARCH); `make image ARCH=arm64` for another
 image: $(BIN)/image/linux-$(ARCH)/mirrorset $(if $(filter podman,$(CONTAINER_TOOL)),podman-installed)
 	$(CONTAINER_TOOL) build --platform linux/$(ARCH) --build-arg TARGETARCH=$(ARCH) \
-		--build-arg VERSION=$(VERSION) -t $(IMAGE) .
+		$(if $(filter podman,$(CONTAINER_TOOL)),--timestamp $(SOURCE_DATE_EPOCH)) \
+		--build-arg VERSION=$(VERSION) --build-arg REVISION=$(COMMIT) --build-arg CREATED=$(IMAGE_CREATED) -t $(IMAGE) .
 	@$(CONTAINER_TOOL) image inspect --format '$(IMAGE) linux/{{.Architecture}} {{.Size}} bytes' $(IMAGE)
 
 ## image-multiarch: one image index for linux/{$(IMAGE_ARCHES)}, pushed to $(MULTIARCH_DEST) (podman)
-# The local manifest list is removed afterwards: podman 4.3's `podman images`
-# fails while one is stored. Push elsewhere with MULTIARCH_DEST=docker://HOST/REPO:TAG.
+# Reproducible (tools/release-image.sh). The local manifest list is removed
+# afterwards: podman 4.3's `podman images` fails while one is stored. Push
+# elsewhere with MULTIARCH_DEST=docker://HOST/REPO:TAG.
 image-multiarch: $(foreach a,$(IMAGE_ARCHES),$(BIN)/image/linux-$(a)/mirrorset) podman-installed
-	if podman manifest exists $(MANIFEST); then podman manifest rm $(MANIFEST) >/dev/null; fi
-	podman build --platform $(subst $() ,$(comma),$(foreach a,$(IMAGE_ARCHES),linux/$(a))) \
-		--no-cache --build-arg VERSION=$(VERSION) --manifest $(MANIFEST) .
-	podman manifest push --all $(MANIFEST) $(MULTIARCH_DEST); \
-		status=$$?; podman manifest rm $(MANIFEST) >/dev/null; exit $$status
+	$(RELEASE_IMAGE) $(MULTIARCH_DEST) $(foreach a,$(IMAGE_ARCHES),$(a)=$(BIN)/image/linux-$(a)/mirrorset)
+
+# ---- Releases
+DIST ?= $(CURDIR)/dist
+RELEASE_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64
+CYCLONEDX_GOMOD_VERSION := v1.10.0
+RELEASE_NAME = $(DIST)/mirrorset_$(VERSION)
+
+## release: `make release VERSION=vX.Y.Z` writes into $(DIST): static binaries for
+## $(RELEASE_PLATFORMS), an SBOM (CycloneDX), the image index for linux/{$(IMAGE_ARCHES)}
+## as an OCI archive, and SHA256SUMS of them all. The same commit gives the same binaries,
+## SBOM and image digests (the OCI archive's own bytes differ: tar times).
+release: $(BIN)/cyclonedx-gomod podman-installed
+	@case "$(VERSION)" in v[0-9]*.*.*) ;; *) echo "make release: VERSION=vX.Y.Z is required (not \"$(VERSION)\")" >&2; exit 2;; esac
+	mkdir -p $(DIST) && rm -f $(RELEASE_NAME)_* $(DIST)/SHA256SUMS
+	@set -e; for p in $(RELEASE_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; out=$(RELEASE_NAME)_$${os}_$${arch}$$([ $$os != windows ] || echo .exe); \
+		echo "GOOS=$$os GOARCH=$$arch go build -o $$out"; \
+		GOOS=$$os GOARCH=$$arch $(GO_BUILD) -ldflags '-s -w -buildid= $(GO_LDFLAGS)' -o $$out ./fn; \
+	done
+	$(BIN)/cyclonedx-gomod mod -json -noserial -notimestamp -output $(RELEASE_NAME)_sbom.cdx.json .
+	$(RELEASE_IMAGE) oci-archive:$(RELEASE_NAME)_image.oci.tar \
+		$(foreach a,$(IMAGE_ARCHES),$(a)=$(RELEASE_NAME)_linux_$(a))
+	cd $(DIST) && sha256sum $(notdir $(RELEASE_NAME))_* > SHA256SUMS
+	@echo "release $(VERSION) in $(DIST):" && ls -l $(DIST)
+
+$(BIN)/cyclonedx-gomod: $(BIN)/.pin-cyclonedx-gomod-$(CYCLONEDX_GOMOD_VERSION)
+	GOBIN=$(BIN) go install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$(CYCLONEDX_GOMOD_VERSION)
+	@touch $@
 
 clean:
 	rm -rf $(BIN)

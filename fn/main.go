@@ -18,6 +18,7 @@ const usage = `mirrorset: turn ImageContentSourcePolicy into ImageDigestMirrorSe
 Usage:
   mirrorset < resourcelist.yaml     run as a KRM function (kustomize, kpt, Argo CD):
                                     read a ResourceList on stdin, write it on stdout
+  mirrorset check [FILE|DIR|-]...   report what the cluster would refuse, at FILE:LINE:COLUMN
   mirrorset registries-conf [FILE|DIR|-]...
                                     print the registries.conf that every node will get
   mirrorset explain IMAGE [FILE|DIR|-]...
@@ -26,6 +27,7 @@ Usage:
                                     say what a change does to the nodes: rollout, drain, reboot
   mirrorset migrate --dest-dir DIR [FILE|DIR|-]...
                                     convert ICSP files into one file per new object
+  mirrorset version [--output json] print the version, the commit and the Go version (also --version)
   mirrorset COMMAND --help          the flags of a command
   mirrorset --help                  print this help
 
@@ -58,6 +60,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "check":
+		return runCheck(args[1:], stdin, stdout, stderr)
 	case "registries-conf":
 		return runRegistriesConf(args[1:], stdin, stdout, stderr)
 	case "explain":
@@ -66,6 +70,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runDiff(args[1:], stdin, stdout, stderr)
 	case "migrate":
 		return runMigrate(args[1:], stdin, stdout, stderr)
+	case "version", "--version":
+		return runVersion(args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "error: unknown argument %q\n\n%s", args[0], usage)
 	return 2

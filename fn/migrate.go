@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/config"
+	"github.com/mirrorset/mirrorset/pkg/filewrite"
 	"github.com/mirrorset/mirrorset/pkg/krm"
 	"github.com/mirrorset/mirrorset/pkg/manifests"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
@@ -31,7 +32,9 @@ the KRM function does; and write one file per resulting object into DIR, named
 <kind>_<name>.yaml (lower case), the same name on every run. Other objects are
 not written.
 
-When anything fails, every error is listed and nothing is written (exit 1).
+When anything fails, every error is listed and nothing is written (exit 1):
+the files are written beside DIR first and moved into place only when all
+are whole, so a full disk leaves DIR as it was.
 
 Flags:
 `
@@ -109,22 +112,19 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	if err := os.MkdirAll(f.destDir, 0o755); err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
 	names := make([]string, 0, len(files))
-	for name := range files {
+	writes := make(map[string][]byte, len(files))
+	for name, content := range files {
 		names = append(names, name)
+		writes[filepath.Join(f.destDir, name)] = content
 	}
 	sort.Strings(names)
+	if err := filewrite.All(writes, 0o644); err != nil {
+		fmt.Fprintf(stderr, "error: %v\nnothing written\n", err)
+		return 1
+	}
 	for _, name := range names {
-		path := filepath.Join(f.destDir, name)
-		if err := os.WriteFile(path, files[name], 0o644); err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		fmt.Fprintln(stdout, path)
+		fmt.Fprintln(stdout, filepath.Join(f.destDir, name))
 	}
 	if len(names) == 0 {
 		fmt.Fprintln(stderr, "warning: no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet found; nothing written")

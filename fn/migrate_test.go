@@ -3,8 +3,12 @@ package main
 import (
 	"bytes"
 	"flag"
+	"fmt"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -132,4 +136,53 @@ func equalMaps(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// TestMigrateFullDisk runs migrate into a 64 KiB tmpfs that fills part way
+// through the files (what a user hit: 3 files written whole, one empty):
+// exit 1, and the destination exactly as it was. It needs root and a kernel
+// that lets it mount; elsewhere it is skipped (pkg/filewrite's tests inject
+// the same failure without a mount).
+func TestMigrateFullDisk(t *testing.T) {
+	t.Parallel()
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v: %s", err, bytes.TrimSpace(out))
+	}
+	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
+	dest := filepath.Join(mnt, "out")
+	os.Mkdir(dest, 0o755)
+	old := []byte("kind: ImageDigestMirrorSet # from an earlier run\n")
+	if err := os.WriteFile(filepath.Join(dest, "imagedigestmirrorset_icsp-03.yaml"), old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// 12 ICSPs, each about 9 KiB once converted: about 5 fit.
+	var in strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&in, "---\napiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\nmetadata:\n  name: icsp-%02d\nspec:\n  repositoryDigestMirrors:\n", i)
+		for j := range 100 {
+			fmt.Fprintf(&in, "  - source: quay.io/team-%02d/repository-%03d\n    mirrors: [mirror.example.com/team-%02d/repository-%03d]\n", i, j, i, j)
+		}
+	}
+	input := filepath.Join(t.TempDir(), "icsp.yaml")
+	if err := os.WriteFile(input, []byte(in.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run_([]string{"migrate", "--dest-dir", dest, input}, &stdout, &stderr); code != 1 {
+		t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "no space left on device") || !strings.Contains(stderr.String(), "nothing written") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	if stdout.Len() > 0 {
+		t.Errorf("stdout lists files although none was written:\n%s", stdout.String())
+	}
+	got := readDir(t, dest)
+	if len(got) != 1 || got["imagedigestmirrorset_icsp-03.yaml"] != string(old) {
+		t.Errorf("the destination changed: %d files: %v", len(got), slices.Sorted(maps.Keys(got)))
+	}
+	if entries, _ := os.ReadDir(mnt); len(entries) != 1 {
+		t.Errorf("%s holds %d entries, want only out/", mnt, len(entries))
+	}
 }

@@ -61,7 +61,7 @@ func runFast(l *resourcelist.List, inputBytes int64, stdout, stderr io.Writer) (
 		fmt.Fprintf(stderr, "error: writing the ResourceList: %v\n", err)
 		return 1, nil
 	}
-	if results.Failed() {
+	if result.Failed(results) {
 		return 1, nil
 	}
 	return 0, nil

@@ -82,7 +82,7 @@ func RunFull(stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: writing the ResourceList: %v\n", err)
 		return 1
 	}
-	if results.Failed() {
+	if result.Failed(results) {
 		return 1
 	}
 	return 0
@@ -253,6 +253,7 @@ func configResult(cfg *yaml.RNode, err error) *result.Result {
 	r := &result.Result{Severity: result.Error, Message: err.Error()}
 	if cfg != nil && cfg.YNode().Kind == yaml.MappingNode {
 		r.ResourceRef = &result.ResourceRef{APIVersion: cfg.GetApiVersion(), Kind: cfg.GetKind(), Name: cfg.GetName()}
+		r.File = resultFile(cfg)
 		var ce *config.Error
 		if errors.As(err, &ce) {
 			// As the other messages: the object, its file, the field.

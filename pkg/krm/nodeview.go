@@ -3,6 +3,7 @@ package krm
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -28,7 +29,8 @@ func decodeClusterImage(n *yaml.RNode) (img *registriesconf.Image, rs result.Res
 	img, err := registriesconf.DecodeImage(n)
 	if err != nil {
 		r := &result.Result{Severity: result.Error, Message: "Image \"cluster\": " + err.Error(),
-			ResourceRef: &result.ResourceRef{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Name: n.GetName()}}
+			ResourceRef: &result.ResourceRef{APIVersion: n.GetApiVersion(), Kind: n.GetKind(), Name: n.GetName()},
+			File:        resultFile(n)}
 		var fe *mirror.FieldError
 		if errors.As(err, &fe) {
 			r.Field = &result.Field{Path: fe.Field}
@@ -44,7 +46,7 @@ func decodeClusterImage(n *yaml.RNode) (img *registriesconf.Image, rs result.Res
 // the config asks for a preview. It returns the results, and the preview
 // ConfigMap when the config asks for one, and the rendered file (nil when
 // it did not render, or the rendering failed).
-func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out, at *yaml.RNode) (result.Results, *yaml.RNode, []byte, error) {
+func nodeView(cfg config.Config, img *registriesconf.Image, imgFile *result.File, outs []transform.Out, at *yaml.RNode) (result.Results, *yaml.RNode, []byte, error) {
 	if img == nil && cfg.Preview == config.PreviewNone {
 		return nil, nil, nil, nil
 	}
@@ -61,6 +63,7 @@ func nodeView(cfg config.Config, img *registriesconf.Image, outs []transform.Out
 		r := &result.Result{Severity: result.Error, Message: "the Machine Config Operator would render no registries.conf from the output" + with + ", and the MachineConfigPool would degrade: " + err.Error()}
 		if img != nil {
 			r.ResourceRef = &result.ResourceRef{APIVersion: registriesconf.ImageAPIVersion, Kind: registriesconf.ImageKind, Name: img.Name}
+			r.File = imgFile
 		}
 		return result.Results{r}, nil, nil, nil
 	}
@@ -113,4 +116,24 @@ func dirOf(path string) string {
 		}
 	}
 	return ""
+}
+
+// resultFile is the file of the object in n, and its index there, as kpt's
+// results carry them (the SDK's ConfigObjectResult reads the same
+// annotations); nil when n has no path.
+func resultFile(n *yaml.RNode) *result.File {
+	a := n.GetAnnotations()
+	path := a[kioutil.PathAnnotation]
+	if path == "" {
+		path = a[kioutil.LegacyPathAnnotation]
+	}
+	if path == "" {
+		return nil
+	}
+	idx := a[kioutil.IndexAnnotation]
+	if idx == "" {
+		idx = a[kioutil.LegacyIndexAnnotation]
+	}
+	i, _ := strconv.Atoi(idx)
+	return &result.File{Path: path, Index: i}
 }

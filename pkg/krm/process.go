@@ -131,12 +131,12 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 		intern(set, strs)
 		sets = append(sets, set)
 	}
-	img, imgResults, err := clusterImage(entries)
+	img, imgFile, imgResults, err := clusterImage(entries)
 	if err != nil {
 		return nil, nil, err
 	}
 	results = append(results, imgResults...)
-	if results.Failed() {
+	if result.Failed(results) {
 		return nil, results, nil
 	}
 	out := transform.Run(cfg, sets)
@@ -150,12 +150,12 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 			return nil, nil, err
 		}
 	}
-	view, preview, conf, err := nodeView(cfg, img, out.Outs, first)
+	view, preview, conf, err := nodeView(cfg, img, imgFile, out.Outs, first)
 	if err != nil {
 		return nil, append(results, &result.Result{Severity: result.Error, Message: err.Error()}), nil
 	}
 	results = append(results, view...)
-	if results.Failed() {
+	if result.Failed(results) {
 		return nil, results, nil
 	}
 	if len(sets) > 0 {
@@ -164,7 +164,7 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 			return nil, nil, err
 		}
 		results = append(results, nodes...)
-		if results.Failed() {
+		if result.Failed(results) {
 			return nil, results, nil
 		}
 	}
@@ -499,20 +499,20 @@ func nodesResults(entries []*entry, sets []*mirror.Set, outs []transform.Out, im
 }
 
 // clusterImage returns the Image named cluster among the entries, decoded,
-// and the results about it. Other Images are ignored by the MCO, and so
-// here.
-func clusterImage(entries []*entry) (*registriesconf.Image, result.Results, error) {
+// its file for results, and the results about it. Other Images are ignored
+// by the MCO, and so here.
+func clusterImage(entries []*entry) (*registriesconf.Image, *result.File, result.Results, error) {
 	for _, e := range entries {
 		if e.apiVersion != registriesconf.ImageAPIVersion || e.kind != registriesconf.ImageKind {
 			continue
 		}
 		n, err := e.read()
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if img, rs, ok := decodeClusterImage(n); ok {
-			return img, rs, nil
+			return img, resultFile(n), rs, nil
 		}
 	}
-	return nil, nil, nil
+	return nil, nil, nil, nil
 }

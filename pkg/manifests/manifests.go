@@ -7,13 +7,13 @@
 package manifests
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -119,11 +119,7 @@ func expand(arg string) ([]string, error) {
 // Empty and comment-only documents are skipped; any other document that is
 // not a map is an error naming its place.
 func Parse(data []byte, path string) ([]*yaml.RNode, error) {
-	docs, err := (&kio.ByteReader{
-		Reader:                bytes.NewReader(data),
-		OmitReaderAnnotations: true,
-		DisableUnwrapping:     true,
-	}).Read()
+	docs, err := readDocuments(data)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +137,75 @@ func Parse(data []byte, path string) ([]*yaml.RNode, error) {
 		}
 	}
 	return out, nil
+}
+
+// readDocuments reads the documents of data as kio.ByteReader does, one
+// at a time, so that the lines of their nodes count from the start of data
+// and not of each document (the reader decodes documents on their own):
+// "mirrorset check" reports problems at their line in the file.
+func readDocuments(data []byte) ([]*yaml.RNode, error) {
+	s := string(data)
+	if strings.Contains(s, "\r\n") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
+	// Split where kio.ByteReader splits, and refuse what it refuses.
+	seps := documentSeparator.FindAllStringIndex(s, -1)
+	if len(seps) == 0 {
+		return readDocument(s)
+	}
+	for _, loc := range seps {
+		rest := strings.TrimSpace(s[loc[0]+4 : loc[1]])
+		if rest != "" && rest[0] != '#' {
+			return nil, fmt.Errorf("invalid document separator: %s", strings.TrimSpace(s[loc[0]:loc[1]]))
+		}
+	}
+	var out []*yaml.RNode
+	prev, line := 0, 1
+	for i := 0; i <= len(seps); i++ {
+		end := len(s)
+		doc := ""
+		if i < len(seps) {
+			end = seps[i][0]
+			doc = s[prev:end] + "\n" // as kio gives back the line break the split took
+		} else {
+			doc = s[prev:]
+		}
+		nodes, err := readDocument(doc)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range nodes {
+			shiftLines(n.YNode(), line-1)
+		}
+		out = append(out, nodes...)
+		if i < len(seps) {
+			line += strings.Count(s[prev:seps[i][1]], "\n")
+			prev = seps[i][1]
+		}
+	}
+	return out, nil
+}
+
+// documentSeparator is kio.ByteReader's: a line that starts with ---.
+var documentSeparator = regexp.MustCompile(`\n---.*\n`)
+
+func readDocument(doc string) ([]*yaml.RNode, error) {
+	return (&kio.ByteReader{
+		Reader:                strings.NewReader(doc),
+		OmitReaderAnnotations: true,
+		DisableUnwrapping:     true,
+	}).Read()
+}
+
+// shiftLines moves every node under n by lines.
+func shiftLines(n *yaml.Node, lines int) {
+	if lines == 0 || n == nil {
+		return
+	}
+	n.Line += lines
+	for _, c := range n.Content {
+		shiftLines(c, lines)
+	}
 }
 
 // unwrap returns the items of a list object, recursively, or the object.

@@ -168,3 +168,41 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("stdin error %v does not name %s", err, manifests.StdinName)
 	}
 }
+
+// TestParseLines: the nodes keep their line in the file, not in their
+// document, for every way documents are separated, and in lists.
+func TestParseLines(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		data string
+		want []int // the line of each object's name
+	}{
+		{"one document", "# head\n" + obj("A", "a"), []int{5}},
+		{"leading separator", "---\n" + obj("A", "a") + "---\n" + obj("B", "b"), []int{5, 10}},
+		{"separator with a comment", obj("A", "a") + "--- # next\n\n" + obj("B", "b"), []int{4, 10}},
+		{"empty documents", obj("A", "a") + "---\n---\n# only a comment\n---\n" + obj("B", "b"), []int{4, 12}},
+		{"CRLF", strings.ReplaceAll(obj("A", "a")+"---\n"+obj("B", "b"), "\n", "\r\n"), []int{4, 9}},
+		{"list", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: A\n  metadata:\n    name: a\n---\n" + obj("B", "b"), []int{7, 12}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			nodes, err := manifests.Parse([]byte(tc.data), "f.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int
+			for _, n := range nodes {
+				got = append(got, n.Field("metadata").Value.Field("name").Value.YNode().Line)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("lines %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("lines %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}

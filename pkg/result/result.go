@@ -1,57 +1,41 @@
 // Package result holds what mirrorset reports: the results of a KRM
 // function, in the form that kpt and kustomize read from a ResourceList's
-// results field (config.kubernetes.io/v1). The same form as the kpt SDK's
-// and kyaml framework's result types, without the packages they bring: the
-// function's cold start pays for every package it links.
+// results field (config.kubernetes.io/v1). The types are the kpt functions
+// SDK's own (github.com/kptdev/krm-functions-sdk/go/fn), named here so that
+// the packages that make results need not import the SDK by name.
+//
+// The SDK's Results.Sort and ResourceList.ToYAML sort results and items:
+// mirrorset writes its results in the order they were made, and its items in
+// the input's order, so it uses the types and not those writers.
 package result
 
-// Severity says how bad a result is.
-type Severity string
+import fn "github.com/kptdev/krm-functions-sdk/go/fn"
 
+// Severity says how bad a result is.
+type Severity = fn.Severity
+
+// The severities.
 const (
-	Error   Severity = "error"
-	Warning Severity = "warning"
-	Info    Severity = "info"
+	Error   = fn.Error
+	Warning = fn.Warning
+	Info    = fn.Info
 )
 
 // Result is one result: a message, and where it points when it points at
-// an object.
-type Result struct {
-	Message     string       `yaml:"message,omitempty" json:"message,omitempty"`
-	Severity    Severity     `yaml:"severity,omitempty" json:"severity,omitempty"`
-	ResourceRef *ResourceRef `yaml:"resourceRef,omitempty" json:"resourceRef,omitempty"`
-	Field       *Field       `yaml:"field,omitempty" json:"field,omitempty"`
-	File        *File        `yaml:"file,omitempty" json:"file,omitempty"`
-}
+// an object (its resourceRef, field and file).
+type Result = fn.Result
 
 // Results are a run's results, in the order they were made.
-type Results []*Result
-
-// Failed reports whether any result is an error.
-func (rs Results) Failed() bool {
-	for _, r := range rs {
-		if r.Severity == Error {
-			return true
-		}
-	}
-	return false
-}
+type Results = fn.Results
 
 // ResourceRef names the object a result is about.
-type ResourceRef struct {
-	APIVersion string `yaml:"apiVersion,omitempty" json:"apiVersion,omitempty"`
-	Kind       string `yaml:"kind,omitempty" json:"kind,omitempty"`
-	Name       string `yaml:"name,omitempty" json:"name,omitempty"`
-	Namespace  string `yaml:"namespace,omitempty" json:"namespace,omitempty"`
-}
+type ResourceRef = fn.ResourceRef
 
 // Field is the path of the field in the object that a result is about.
-type Field struct {
-	Path string `yaml:"path,omitempty" json:"path,omitempty"`
-}
+type Field = fn.Field
 
 // File is the file, and the object's index in it, that a result is about.
-type File struct {
-	Path  string `yaml:"path,omitempty" json:"path,omitempty"`
-	Index int    `yaml:"index,omitempty" json:"index,omitempty"`
-}
+type File = fn.File
+
+// Failed reports whether any result is an error.
+func Failed(rs Results) bool { return rs.ExitCode() != 0 }
