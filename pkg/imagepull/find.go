@@ -83,8 +83,9 @@ var (
 	imageFields = map[groupKind][]string{
 		{"operators.coreos.com", "CatalogSource"}: {"spec", "image"},
 	}
-	// containerLists are the lists of containers in a pod spec.
-	containerLists = []string{"containers", "initContainers", "ephemeralContainers"}
+	// containerLists are the lists of containers in a pod spec, in the
+	// order a pod starts them.
+	containerLists = []string{"initContainers", "containers", "ephemeralContainers"}
 )
 
 // Holds reports whether objects of this apiVersion and kind can hold image
