@@ -99,7 +99,23 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 	if v, ok := c.cache[image]; ok {
 		return v, nil
 	}
-	v, err := c.check(image, explain.Origins{})
+	if name, ok := explicitName(image); ok {
+		// The common case of a list's images: no [[registry]] matches the
+		// name as written, which for a name with its host is the name the
+		// node matches (containers/image's FindRegistry on ref.Name()).
+		// Skipping the parse then leaves a bad reference of such a name
+		// unreported, as any other image without rules.
+		reg, err := c.p.FindRegistry(name)
+		if err != nil {
+			return nil, err
+		}
+		if reg == nil {
+			v := &Verdict{Image: image, Status: NoRules, Why: noRules}
+			c.cache[image] = v
+			return v, nil
+		}
+	}
+	v, err := c.verdict(image, func() (*explain.Explanation, error) { return explain.Brief(c.p, image) })
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +130,12 @@ func (c *Checker) Explain(image string) (*Verdict, error) {
 }
 
 func (c *Checker) check(image string, from explain.Origins) (*Verdict, error) {
+	return c.verdict(image, func() (*explain.Explanation, error) { return explain.Parsed(c.p, image, from) })
+}
+
+func (c *Checker) verdict(image string, explainIt func() (*explain.Explanation, error)) (*Verdict, error) {
 	v := &Verdict{Image: image}
-	ex, err := explain.Parsed(c.p, image, from)
+	ex, err := explainIt()
 	switch {
 	case errors.Is(err, explain.ErrShortName):
 		v.Status = ShortName
@@ -162,7 +182,7 @@ func (c *Checker) check(image string, from explain.Origins) (*Verdict, error) {
 		v.Fix = fmt.Sprintf("add an ImageTagMirrorSet entry for %s, or pull the image by digest", ex.Registry)
 	case ex.Registry == "" || len(ex.Locations) == 1:
 		v.Status = NoRules
-		v.Why = "no mirror applies: pulled from its registry"
+		v.Why = noRules
 	default:
 		v.Status = Mirrored
 		v.Why = fmt.Sprintf("pulled by %s through the mirrors of %s", v.Pulled(), ex.Registry)
@@ -188,4 +208,33 @@ func reasons(l explain.Location) string {
 func isRefError(image string) bool {
 	_, err := explain.ParseRef(image)
 	return err != nil
+}
+
+const noRules = "no mirror applies: pulled from its registry"
+
+// explicitName returns the repository of image as written (without tag or
+// digest) when it starts with a registry host that the parse leaves as it
+// is: ok is false for short names and Docker Hub's names, which the parse
+// rewrites (docker.io/library/...).
+func explicitName(image string) (string, bool) {
+	name := image
+	if i := strings.IndexByte(name, '@'); i >= 0 {
+		name = name[:i]
+	}
+	slash := strings.IndexByte(name, '/')
+	if slash < 0 {
+		return "", false
+	}
+	if i := strings.LastIndexByte(name, ':'); i > strings.LastIndexByte(name, '/') {
+		name = name[:i]
+	}
+	host := name[:slash]
+	if !strings.ContainsAny(host, ".:") && host != "localhost" {
+		return "", false
+	}
+	switch host {
+	case "docker.io", "index.docker.io", "registry-1.docker.io":
+		return "", false
+	}
+	return name, true
 }

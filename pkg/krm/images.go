@@ -24,7 +24,7 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 	if cfg.ImagePullCheck == config.ImagePullOff || !hasRules(img, outs) {
 		return nil, nil
 	}
-	var refs []imagepull.Ref
+	var holders []*entry
 	for i, e := range entries {
 		if owned[i] || !imagepull.Holds(e.apiVersion, e.kind) {
 			continue
@@ -32,19 +32,9 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 		if e.node == nil && !bytes.Contains(e.item.Raw(), []byte("image")) {
 			continue
 		}
-		n, err := e.read()
-		if err != nil {
-			return nil, err
-		}
-		if annotation(n, localConfig) == "true" {
-			continue // never applied
-		}
-		path, index := e.fileIndex()
-		idx, _ := strconv.Atoi(index)
-		obj := result.Object{APIVersion: e.apiVersion, Kind: e.kind, Name: n.GetName(), Namespace: n.GetNamespace(), File: path, Index: idx}
-		refs = append(refs, imagepull.Find(n.YNode(), obj)...)
+		holders = append(holders, e)
 	}
-	if len(refs) == 0 {
+	if len(holders) == 0 {
 		return nil, nil
 	}
 	sets := make([]mirror.Set, len(outs))
@@ -60,6 +50,30 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 		return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
 	}
 	defer c.Close()
+	var refs []imagepull.Ref
+	for _, e := range holders {
+		if e.node == nil {
+			// Parse only an item whose image lines may hold a finding.
+			look, err := needsParse(c, e.item.Raw())
+			if err != nil {
+				return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
+			}
+			if !look {
+				continue
+			}
+		}
+		n, err := e.read()
+		if err != nil {
+			return nil, err
+		}
+		if annotation(n, localConfig) == "true" {
+			continue // never applied
+		}
+		path, index := e.fileIndex()
+		idx, _ := strconv.Atoi(index)
+		obj := result.Object{APIVersion: e.apiVersion, Kind: e.kind, Name: n.GetName(), Namespace: n.GetNamespace(), File: path, Index: idx}
+		refs = append(refs, imagepull.Find(n.YNode(), obj)...)
+	}
 	var findings []imagepull.Finding
 	for _, r := range refs {
 		v := &imagepull.Verdict{Status: imagepull.Unparseable}
@@ -77,6 +91,25 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 		return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
 	}
 	return rs, nil
+}
+
+// needsParse reports whether an item's image lines, read without a parse,
+// hold a reference the check reports, or lines it cannot read so.
+func needsParse(c *imagepull.Checker, raw []byte) (bool, error) {
+	images, sure := imagepull.Candidates(raw)
+	if !sure {
+		return true, nil
+	}
+	for _, image := range images {
+		v, err := c.Check(image)
+		if err != nil {
+			return false, err
+		}
+		if v.Status.Finding() {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // hasRules reports whether any output entry has a mirror the node uses, or
