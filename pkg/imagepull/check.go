@@ -3,8 +3,10 @@ package imagepull
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
+	"github.com/containers/image/v5/docker/reference"
 	"github.com/containers/image/v5/pkg/sysregistriesv2"
 
 	"github.com/mirrorset/mirrorset/pkg/explain"
@@ -70,6 +72,11 @@ type Checker struct {
 	from   explain.Origins
 	search []string
 	cache  map[string]*Verdict
+	// byRegistry are verdicts by [[registry]] and kind of pull, for
+	// registries that are uniform; registries are all of them.
+	byRegistry map[string]*Verdict
+	uniformity map[string]bool
+	registries []sysregistriesv2.Registry
 }
 
 // NewChecker loads conf (a registries.conf, as Render makes it) with
@@ -85,16 +92,22 @@ func NewChecker(conf []byte, from explain.Origins) (*Checker, error) {
 		p.Close()
 		return nil, err
 	}
-	return &Checker{p: p, from: from, search: search, cache: map[string]*Verdict{}}, nil
+	registries, err := sysregistriesv2.GetRegistries(p.SystemContext())
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	return &Checker{p: p, from: from, search: search, cache: map[string]*Verdict{},
+		byRegistry: map[string]*Verdict{}, uniformity: map[string]bool{}, registries: registries}, nil
 }
 
 // Close releases what NewChecker loaded.
 func (c *Checker) Close() error { return c.p.Close() }
 
 // Check returns the verdict on image, without the reasons that name the
-// objects (Explain adds them): looking those up costs a pass over every
-// mirror set, which a list of thousands of images cannot pay for each.
-// The verdict is shared between calls for the same image.
+// objects and without First (Explain adds them): looking those up costs a
+// pass over every mirror set, which a list of thousands of images cannot
+// pay for each. The verdict is shared between calls for the same image.
 func (c *Checker) Check(image string) (*Verdict, error) {
 	if v, ok := c.cache[image]; ok {
 		return v, nil
@@ -115,12 +128,62 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 			return v, nil
 		}
 	}
+	// The verdict of one [[registry]] and kind of pull holds for every
+	// image under it when no registry is nested inside the locations the
+	// pull tries (see uniform): the lookups then give the same registry,
+	// mirrors and blocks whatever the rest of the name.
+	var key string
+	if ref, err := explain.ParseRef(image); err == nil {
+		reg, err := c.p.FindRegistry(ref.Name())
+		if err != nil {
+			return nil, err
+		}
+		if reg != nil && c.uniform(reg) {
+			_, byDigest := ref.(reference.Canonical)
+			key = reg.Prefix + "\x00" + strconv.FormatBool(byDigest)
+			if t, ok := c.byRegistry[key]; ok {
+				v := *t
+				v.Image, v.Ref = image, ref.String()
+				c.cache[image] = &v
+				return &v, nil
+			}
+		}
+	}
 	v, err := c.verdict(image, func() (*explain.Explanation, error) { return explain.Brief(c.p, image) })
 	if err != nil {
 		return nil, err
 	}
+	v.First = "" // the one field that depends on the rest of the name
 	c.cache[image] = v
+	if key != "" {
+		c.byRegistry[key] = v
+	}
 	return v, nil
+}
+
+// uniform reports whether no [[registry]] prefix is nested inside one of
+// the locations a pull through reg tries (its mirrors, its own location):
+// containers/image's FindRegistry on any name under such a location then
+// finds the registry it finds for the location itself, so that whether
+// each location is blocked does not depend on the image.
+func (c *Checker) uniform(reg *sysregistriesv2.Registry) bool {
+	if u, ok := c.uniformity[reg.Prefix]; ok {
+		return u
+	}
+	u := true
+	for _, other := range c.registries {
+		p := other.Prefix
+		if p == "" {
+			p = other.Location
+		}
+		for _, ep := range append([]sysregistriesv2.Endpoint{reg.Endpoint}, reg.Mirrors...) {
+			if ep.Location != "" && strings.HasPrefix(p, ep.Location+"/") {
+				u = false
+			}
+		}
+	}
+	c.uniformity[reg.Prefix] = u
+	return u
 }
 
 // Explain returns the verdict on image with reasons that name the objects

@@ -2,6 +2,7 @@ package imagepull
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,7 +34,7 @@ func set(k mirror.Kind, name string, entries ...mirror.Entry) mirror.Set {
 const digest = "@sha256:0123456789012345678901234567890123456789012345678901234567890123"
 
 func testChecker(t *testing.T) *Checker {
-	return checker(t, &registriesconf.Image{Name: "cluster", BlockedRegistries: []string{"blocked.example.com"}},
+	return checker(t, &registriesconf.Image{Name: "cluster", BlockedRegistries: []string{"blocked.example.com", "m.example.com/never/secret"}},
 		set(mirror.IDMS, "d",
 			mirror.Entry{Source: "quay.io/never", Mirrors: []string{"m.example.com/never"}, Policy: mirror.NeverContactSource},
 			mirror.Entry{Source: "quay.io/allow", Mirrors: []string{"m.example.com/allow"}},
@@ -56,6 +57,7 @@ func TestCheck(t *testing.T) {
 		{"quay.io/never/nested/app:v1", Unpullable, ""},
 		{"quay.io/allow/app:v1", SourceOnly, "quay.io/allow/app:v1"},
 		{"quay.io/allow/app" + digest, Mirrored, "m.example.com/allow/app" + digest},
+		{"quay.io/never/secret/app" + digest, Unpullable, ""}, // its mirror is blocked too
 		{"quay.io/tagged/app:v1", Mirrored, "m.example.com/tagged/app:v1"},
 		{"quay.io/other/app:v1", NoRules, "quay.io/other/app:v1"},
 		{"registry.corp.example.com/a/b", Unpullable, ""},
@@ -88,16 +90,35 @@ func TestCheck(t *testing.T) {
 }
 
 // TestCheckMatchesExplain: the quick verdict (the name-only lookup for names
-// no registry matches, explain.Brief for the rest) is the full one, on many
-// names around the sources.
+// no registry matches, one explain.Brief per registry and kind of pull where
+// that holds for all its images, explain.Brief for the rest) is the full
+// one, on many names around the sources, in two orders (the first image of
+// a registry sets what the others get). quay.io/never is not uniform: a
+// blocked registry lies inside its mirror.
 func TestCheckMatchesExplain(t *testing.T) {
+	for _, reverse := range []bool{false, true} {
+		checkMatchesExplain(t, reverse)
+	}
+}
+
+func checkMatchesExplain(t *testing.T, reverse bool) {
 	c := testChecker(t)
 	hosts := []string{"quay.io", "m.example.com", "registry.corp.example.com", "corp.example.com", "blocked.example.com", "docker.io", "localhost:5000", "ghcr.io"}
-	paths := []string{"never", "never/nested", "allow", "tagged", "other", "never/nested/deep", "allowx"}
+	paths := []string{"never", "never/nested", "allow", "tagged", "other", "never/nested/deep", "allowx", "never/secret", "never/secret/deep", "never/public"}
+	var images []string
 	for _, h := range hosts {
 		for _, p := range paths {
 			for _, ref := range []string{":v1", digest, ""} {
-				image := h + "/" + p + "/app" + ref
+				images = append(images, h+"/"+p+"/app"+ref)
+			}
+		}
+	}
+	if reverse {
+		slices.Reverse(images)
+	}
+	{
+		{
+			for _, image := range images {
 				brief, err := c.Check(image)
 				if err != nil {
 					t.Fatal(err)
@@ -106,8 +127,8 @@ func TestCheckMatchesExplain(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if brief.Status != full.Status || brief.Status != NoRules && (brief.First != full.First || brief.Registry != full.Registry) {
-					t.Errorf("%s: Check says %s (%q), Explain %s (%q)", image, brief.Status, brief.First, full.Status, full.First)
+				if brief.Status != full.Status || brief.Status != NoRules && (brief.Registry != full.Registry || brief.ByDigest != full.ByDigest) {
+					t.Errorf("%s: Check says %s (%q), Explain %s (%q)", image, brief.Status, brief.Registry, full.Status, full.Registry)
 				}
 			}
 		}
