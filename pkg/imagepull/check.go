@@ -3,6 +3,7 @@ package imagepull
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,7 +77,7 @@ type Checker struct {
 	// registries that are uniform; registries are all of them.
 	byRegistry map[string]*Verdict
 	uniformity map[string]bool
-	registries []sysregistriesv2.Registry
+	prefixes   []string // sorted
 }
 
 // NewChecker loads conf (a registries.conf, as Render makes it) with
@@ -97,8 +98,13 @@ func NewChecker(conf []byte, from explain.Origins) (*Checker, error) {
 		p.Close()
 		return nil, err
 	}
+	prefixes := make([]string, len(registries))
+	for i, r := range registries {
+		prefixes[i] = r.Prefix
+	}
+	slices.Sort(prefixes)
 	return &Checker{p: p, from: from, search: search, cache: map[string]*Verdict{},
-		byRegistry: map[string]*Verdict{}, uniformity: map[string]bool{}, registries: registries}, nil
+		byRegistry: map[string]*Verdict{}, uniformity: map[string]bool{}, prefixes: prefixes}, nil
 }
 
 // Close releases what NewChecker loaded.
@@ -170,20 +176,22 @@ func (c *Checker) uniform(reg *sysregistriesv2.Registry) bool {
 	if u, ok := c.uniformity[reg.Prefix]; ok {
 		return u
 	}
-	u := true
-	for _, other := range c.registries {
-		p := other.Prefix
-		if p == "" {
-			p = other.Location
-		}
-		for _, ep := range append([]sysregistriesv2.Endpoint{reg.Endpoint}, reg.Mirrors...) {
-			if ep.Location != "" && strings.HasPrefix(p, ep.Location+"/") {
-				u = false
-			}
-		}
+	u := !c.nestedInside(reg.Location)
+	for _, m := range reg.Mirrors {
+		u = u && !c.nestedInside(m.Location)
 	}
 	c.uniformity[reg.Prefix] = u
 	return u
+}
+
+// nestedInside reports whether a [[registry]] prefix lies inside location.
+func (c *Checker) nestedInside(location string) bool {
+	if location == "" {
+		return false
+	}
+	inside := location + "/"
+	i, _ := slices.BinarySearch(c.prefixes, inside)
+	return i < len(c.prefixes) && strings.HasPrefix(c.prefixes[i], inside)
 }
 
 // Explain returns the verdict on image with reasons that name the objects
