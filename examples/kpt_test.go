@@ -39,11 +39,12 @@ func TestKptRender(t *testing.T) {
 				writeFile(t, filepath.Join(dir, "Kptfile"), after)
 			}
 			before := readFiles(t, dir)
-			r := mustRun(t, t.TempDir(), "", nil, kpt, append([]string{"fn", "render", dir}, tc.flags...)...)
+			results := t.TempDir()
+			r := mustRun(t, t.TempDir(), "", nil, kpt, append([]string{"fn", "render", dir, "--results-dir", results}, tc.flags...)...)
 			after := readFiles(t, dir)
 
 			for name, content := range before {
-				if name == "icsp-release.yaml" {
+				if name == "icsp-release.yaml" || name == "operators.yaml" {
 					continue
 				}
 				if after[name] != content {
@@ -64,6 +65,12 @@ func TestKptRender(t *testing.T) {
 			if !strings.Contains(r.stderr, "Successfully executed 1 function(s)") {
 				t.Errorf("kpt did not report the function's run:\n%s", r.stderr)
 			}
+			if find(objects(t, after["operators.yaml"]), "ImageDigestMirrorSet", "operators") == nil {
+				t.Errorf("operators.yaml was not converted:\n%s", after["operators.yaml"])
+			}
+			// The image check's warning, in kpt's output and in the results.
+			wantCatalogWarning(t, "kpt's output", r.stderr)
+			wantCatalogWarning(t, "the results", readFiles(t, results)["results.yaml"])
 		})
 	}
 }

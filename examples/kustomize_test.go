@@ -28,7 +28,13 @@ func TestKustomize(t *testing.T) {
 			}
 			dir := filepath.Join(root, "examples", "kustomize", tc.name)
 			r := mustRun(t, dir, "", nil, kustomize, append([]string{"build"}, append(tc.flags, ".")...)...)
-			wantReleaseIDMS(t, objects(t, r.stdout), "release", "NeverContactSource")
+			nodes := objects(t, r.stdout)
+			wantReleaseIDMS(t, nodes, "release", "NeverContactSource")
+			// kustomize shows no results, only the function's stderr.
+			wantCatalogWarning(t, "kustomize's stderr", r.stderr)
+			if find(nodes, "CatalogSource", "redhat-operators") == nil || find(nodes, "ImageDigestMirrorSet", "operators") == nil {
+				t.Errorf("the output lacks the CatalogSource or the operators IDMS:\n%s", r.stdout)
+			}
 		})
 	}
 }

@@ -25,6 +25,7 @@ Usage:
                                     list where a node pulls IMAGE from, and why
   mirrorset diff --base PATH... --head PATH... | --base-ref REF [PATH...]
                                     say what a change does to the nodes: rollout, drain, reboot
+  mirrorset images [FILE|DIR|-]...  list the images of the workloads and whether every node can pull them
   mirrorset migrate --dest-dir DIR [FILE|DIR|-]...
                                     convert ICSP files into one file per new object
   mirrorset version [--output json] print the version, the commit and the Go version (also --version)
@@ -38,6 +39,7 @@ functionConfig (a ConfigMap's data, or fn.kpt.dev/v1alpha1 MirrorSetConfig):
   keepICSP                   true | false (default false): keep each ICSP beside its new objects
   onPolicyConflict           error | stricter | looser (default error)
   layout                     preserve | per-registry (default preserve)
+  imagePullCheck             warning | error | off (default warning): images that cannot be pulled
 
 Input limits (environment variables; sizes take Ki, Mi or Gi; 0 turns a limit off):
   MIRRORSET_MAX_INPUT_BYTES  64Mi      MIRRORSET_MAX_LINE_BYTES   4Mi
@@ -68,6 +70,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runExplain(args[1:], stdin, stdout, stderr)
 	case "diff":
 		return runDiff(args[1:], stdin, stdout, stderr)
+	case "images":
+		return runImages(args[1:], stdin, stdout, stderr)
 	case "migrate":
 		return runMigrate(args[1:], stdin, stdout, stderr)
 	case "version", "--version":

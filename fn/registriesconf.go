@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+
 	"github.com/mirrorset/mirrorset/pkg/manifests"
 	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 )
@@ -75,11 +77,20 @@ func runRegistriesConf(args []string, stdin io.Reader, stdout, stderr io.Writer)
 // render reads the objects named by paths and renders what the nodes get;
 // its warnings go to stderr.
 func (f *renderFlags) render(paths []string, stdin io.Reader, stderr io.Writer) (*registriesconf.Result, *registriesconf.Input, error) {
+	nodes, err := readNodes(paths, stdin)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f.renderNodes(nodes, stderr)
+}
+
+// renderNodes is render on objects already read.
+func (f *renderFlags) renderNodes(nodes []*yaml.RNode, stderr io.Writer) (*registriesconf.Result, *registriesconf.Input, error) {
 	opts, err := f.options()
 	if err != nil {
 		return nil, nil, err
 	}
-	in, err := readInput(paths, stdin, stderr)
+	in, err := inputOf(nodes, stderr)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -130,13 +141,23 @@ func parseCommand(fs *flag.FlagSet, usage string, args []string, stdout, stderr 
 // readInput reads the manifests named by paths (stdin when there are none)
 // and picks the objects registries.conf is rendered from.
 func readInput(paths []string, stdin io.Reader, stderr io.Writer) (*registriesconf.Input, error) {
-	if len(paths) == 0 {
-		paths = []string{manifests.Stdin}
-	}
-	nodes, err := manifests.Read(paths, stdin)
+	nodes, err := readNodes(paths, stdin)
 	if err != nil {
 		return nil, err
 	}
+	return inputOf(nodes, stderr)
+}
+
+// readNodes reads the manifests named by paths, stdin when there are none.
+func readNodes(paths []string, stdin io.Reader) ([]*yaml.RNode, error) {
+	if len(paths) == 0 {
+		paths = []string{manifests.Stdin}
+	}
+	return manifests.Read(paths, stdin)
+}
+
+// inputOf picks the objects registries.conf is rendered from.
+func inputOf(nodes []*yaml.RNode, stderr io.Writer) (*registriesconf.Input, error) {
 	in, err := registriesconf.ReadInput(nodes)
 	if err != nil {
 		return nil, err

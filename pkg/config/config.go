@@ -53,13 +53,24 @@ type Config struct {
 	// Preview adds the rendered registries.conf: "" (no), "results" or
 	// "configmap".
 	Preview string
+	// ImagePullCheck is how images that a node cannot pull, or pulls
+	// from their source alone, are reported: ImagePullWarning,
+	// ImagePullError or ImagePullOff.
+	ImagePullCheck string
 }
 
 // Default is the configuration without a functionConfig: convert and
 // consolidate, set no policy.
 func Default() Config {
-	return Config{Consolidate: true, OnPolicyConflict: ConflictError, Layout: LayoutPreserve}
+	return Config{Consolidate: true, OnPolicyConflict: ConflictError, Layout: LayoutPreserve, ImagePullCheck: ImagePullWarning}
 }
+
+// ImagePullCheck values.
+const (
+	ImagePullWarning = "warning"
+	ImagePullError   = "error"
+	ImagePullOff     = "off"
+)
 
 // Preview values.
 const (
@@ -89,6 +100,7 @@ var fields = []field{
 	{"keepICSP", "true or false", bools, boolField(func(c *Config) *bool { return &c.KeepICSP })},
 	{"onPolicyConflict", "error, stricter (NeverContactSource wins) or looser (AllowContactingSource wins)", []string{ConflictError, ConflictStricter, ConflictLooser}, oneOf(func(c *Config) *string { return &c.OnPolicyConflict }, ConflictError, ConflictStricter, ConflictLooser)},
 	{"layout", "preserve or per-registry", []string{LayoutPreserve, LayoutPerRegistry}, oneOf(func(c *Config) *string { return &c.Layout }, LayoutPreserve, LayoutPerRegistry)},
+	{"imagePullCheck", "warning, error or off", []string{ImagePullWarning, ImagePullError, ImagePullOff}, oneOf(func(c *Config) *string { return &c.ImagePullCheck }, ImagePullWarning, ImagePullError, ImagePullOff)},
 	{"preview", "results or configmap", []string{PreviewResults, PreviewConfigMap}, oneOf(func(c *Config) *string { return &c.Preview }, PreviewResults, PreviewConfigMap)},
 }
 

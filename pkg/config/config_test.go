@@ -27,14 +27,20 @@ data:
   keepICSP: "true"
   onPolicyConflict: stricter
   layout: per-registry
-`, Config{DefaultMirrorSourcePolicy: mirror.NeverContactSource, TagMirrors: true, KeepICSP: true, OnPolicyConflict: ConflictStricter, Layout: LayoutPerRegistry}, ""},
+  imagePullCheck: error
+`, Config{DefaultMirrorSourcePolicy: mirror.NeverContactSource, TagMirrors: true, KeepICSP: true, OnPolicyConflict: ConflictStricter, Layout: LayoutPerRegistry, ImagePullCheck: ImagePullError}, ""},
 		{"configmap without data", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n", Default(), ""},
 		{"typed", `apiVersion: fn.kpt.dev/v1alpha1
 kind: MirrorSetConfig
 metadata: {name: c}
 defaultMirrorSourcePolicy: AllowContactingSource
 tagMirrors: true
-`, Config{DefaultMirrorSourcePolicy: mirror.AllowContactingSource, TagMirrors: true, Consolidate: true, OnPolicyConflict: ConflictError, Layout: LayoutPreserve}, ""},
+imagePullCheck: "off"
+`, Config{DefaultMirrorSourcePolicy: mirror.AllowContactingSource, TagMirrors: true, Consolidate: true, OnPolicyConflict: ConflictError, Layout: LayoutPreserve, ImagePullCheck: ImagePullOff}, ""},
+		{"bad image pull check", "apiVersion: v1\nkind: ConfigMap\ndata:\n  imagePullCheck: Error\n", Config{}, `data.imagePullCheck: "Error" is not allowed (did you mean error?); use warning, error or off`},
+		{"image pull check a number", "apiVersion: fn.kpt.dev/v1alpha1\nkind: MirrorSetConfig\nimagePullCheck: 0\n", Config{}, `imagePullCheck: "0" is not allowed; use warning, error or off`},
+		// YAML 1.2 reads a plain off as a string, as a person means it.
+		{"image pull check off unquoted", "apiVersion: fn.kpt.dev/v1alpha1\nkind: MirrorSetConfig\nimagePullCheck: off\n", Config{Consolidate: true, OnPolicyConflict: ConflictError, Layout: LayoutPreserve, ImagePullCheck: ImagePullOff}, ""},
 		{"unknown field", "apiVersion: fn.kpt.dev/v1alpha1\nkind: MirrorSetConfig\npolicy: x\n", Config{}, "functionConfig: policy: unknown field; known fields are consolidate, defaultMirrorSourcePolicy"},
 		{"bad policy", "apiVersion: v1\nkind: ConfigMap\ndata:\n  defaultMirrorSourcePolicy: Never\n", Config{}, `data.defaultMirrorSourcePolicy: "Never" is not allowed; use NeverContactSource or AllowContactingSource`},
 		{"bad bool string", "apiVersion: v1\nkind: ConfigMap\ndata:\n  tagMirrors: \"yes\"\n", Config{}, `data.tagMirrors: "yes" is not allowed; use true or false`},

@@ -168,6 +168,13 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 			return nil, results, nil
 		}
 	}
+	images, err := checkImages(cfg, img, out.Outs, entries, owned)
+	if err != nil {
+		return nil, nil, err
+	}
+	if results = append(results, images...); result.Failed(results) {
+		return nil, results, nil
+	}
 	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, preview: preview, notes: notes, skip: make([]bool, len(entries)), indexes: newFileIndexes()}
 	p.indexes.inputs = func(see func(path, index string)) {
 		for _, e := range entries {

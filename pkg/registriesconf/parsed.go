@@ -11,15 +11,25 @@ import (
 
 // Parsed is a registries.conf loaded by containers/image itself, as CRI-O
 // loads it on the node. containers/image reads configuration from files
-// only, so Parse writes conf to a private folder that Close removes.
+// only, so Parse writes conf to a memory file (Linux) or a private folder,
+// which Close removes.
 type Parsed struct {
-	dir string
-	sys *types.SystemContext
+	dir     string
+	release func()
+	sys     *types.SystemContext
 }
 
 // Parse loads conf with containers/image, with no drop-in files, and
 // returns its errors (bad TOML, conflicting or invalid entries).
 func Parse(conf []byte) (*Parsed, error) {
+	if path, release, ok := memFile(conf); ok {
+		p := &Parsed{release: release, sys: &types.SystemContext{
+			SystemRegistriesConfPath: path,
+			// Not a folder: no drop-ins, not even the host's.
+			SystemRegistriesConfDirPath: path + ".d",
+		}}
+		return p.loaded()
+	}
 	dir, err := os.MkdirTemp("", "mirrorset-registries-")
 	if err != nil {
 		return nil, fmt.Errorf("parse registries.conf: %w", err)
@@ -34,7 +44,11 @@ func Parse(conf []byte) (*Parsed, error) {
 		// A folder that does not exist: no drop-ins, not even the host's.
 		SystemRegistriesConfDirPath: filepath.Join(dir, "registries.conf.d"),
 	}}
-	// Load now, bypassing the cache, so that errors show here.
+	return p.loaded()
+}
+
+// loaded loads the file now, bypassing the cache, so that errors show here.
+func (p *Parsed) loaded() (*Parsed, error) {
 	if _, err := sysregistriesv2.TryUpdatingCache(p.sys); err != nil {
 		p.Close()
 		return nil, fmt.Errorf("parse registries.conf: %w", err)
@@ -53,7 +67,12 @@ func (p *Parsed) FindRegistry(ref string) (*sysregistriesv2.Registry, error) {
 
 // Close removes the file and drops containers/image's cache of it.
 func (p *Parsed) Close() error {
-	err := os.RemoveAll(p.dir)
+	var err error
+	if p.release != nil {
+		p.release()
+	} else {
+		err = os.RemoveAll(p.dir)
+	}
 	// The cache is keyed by path; other open Parsed values reload theirs.
 	sysregistriesv2.InvalidateCache()
 	return err

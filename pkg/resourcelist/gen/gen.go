@@ -1,5 +1,6 @@
 // Package gen writes ResourceLists and mirror sets for benchmarks and tests:
-// Deployments, ConfigMaps and Services with comments beside
+// Deployments (with images, some under the mirrored sources, by tag and by
+// digest), ConfigMaps and Services with comments beside
 // ImageContentSourcePolicies whose sources recur across objects, as kpt
 // and kustomize hand them to a function. The output depends only on the
 // options, so a seed names a file.
@@ -138,7 +139,7 @@ func (g *generator) deployment(w *bufio.Writer, i int) {
         containers:
         # the application; its sidecars come from the mesh
         - name: app
-          image: quay.io/acme/app-%[1]d@sha256:%[3]s
+          image: %[3]s
           args:
           - --port=8080
           - --log-level=info
@@ -153,7 +154,21 @@ func (g *generator) deployment(w *bufio.Writer, i int) {
           resources:
             limits:
               memory: 256Mi
-`, i, 1+g.rng.IntN(5), g.digest())
+`, i, 1+g.rng.IntN(5), g.image(i))
+}
+
+// image is a Deployment's image: a third under no mirrored source, by
+// digest; a third under a policy's source, by digest (which the mirrors
+// serve); a third under one, by tag (which digest mirrors never serve).
+func (g *generator) image(i int) string {
+	switch k := g.rng.IntN(3); {
+	case k == 0 || g.o.MirrorPercent == 0:
+		return fmt.Sprintf("quay.io/acme/app-%d@sha256:%s", i, g.digest())
+	case k == 1:
+		return fmt.Sprintf("%s/app-%d@sha256:%s", g.sources[g.rng.IntN(len(g.sources))], i, g.digest())
+	default:
+		return fmt.Sprintf("%s/app-%d:v%d", g.sources[g.rng.IntN(len(g.sources))], i, 1+g.rng.IntN(9))
+	}
 }
 
 func (g *generator) configMap(w *bufio.Writer, i int) {

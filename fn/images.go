@@ -1,0 +1,85 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/mirrorset/mirrorset/pkg/explain"
+	"github.com/mirrorset/mirrorset/pkg/imagepull"
+)
+
+const imagesUsage = `Usage: mirrorset images [flags] [FILE|DIR|-]...
+
+List every image reference in the workloads (Pod, Deployment, StatefulSet,
+DaemonSet, ReplicaSet, ReplicationController, PodTemplate, Job, CronJob,
+DeploymentConfig, Argo Rollout: containers, initContainers and
+ephemeralContainers) and CatalogSources (spec.image) of the files, the
+folders and, for "-" or no argument, standard input, and tell for each how
+it is pulled (by digest or by tag), where a node tries it first, and
+whether it can be pulled, and why. The registries.conf is rendered from the
+mirror objects and the Image named cluster found in the same input, as
+"mirrorset registries-conf" does.
+
+Exit code 1 when an image cannot be pulled (see --fail-on), or the input
+cannot be read or rendered; 2 for a bad call.
+
+Flags:
+`
+
+func runImages(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("images", flag.ContinueOnError)
+	var rf renderFlags
+	rf.register(fs)
+	output := fs.String("output", "text", "`format`: text (a table) or json")
+	failOn := fs.String("fail-on", imagepull.FailOnUnpullable, "exit 1 when `what` is found: unpullable (an image that cannot be pulled), any (also\nimages pulled by tag past digest-only mirrors, short names, bad references) or none")
+	paths, code, done := parseCommand(fs, imagesUsage, args, stdout, stderr, func([]string) error {
+		if *output != "text" && *output != "json" {
+			return fmt.Errorf("--output %q: use text or json", *output)
+		}
+		switch *failOn {
+		case imagepull.FailOnUnpullable, imagepull.FailOnAny, imagepull.FailOnNone:
+			return nil
+		}
+		return fmt.Errorf("--fail-on %q: use unpullable, any or none", *failOn)
+	})
+	if done {
+		return code
+	}
+	nodes, err := readNodes(paths, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	res, in, err := rf.renderNodes(nodes, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	c, err := imagepull.NewChecker(res.Conf, explain.Origins{Sets: in.Sets, Image: in.Image})
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	defer c.Close()
+	rows, err := imagepull.Table(nodes, c)
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	write := imagepull.WriteText
+	if *output == "json" {
+		write = imagepull.WriteJSON
+	}
+	if err := write(stdout, rows); err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		return 1
+	}
+	if *output == "text" {
+		fmt.Fprintln(stderr, imagepull.Summary(rows))
+	}
+	if imagepull.Fails(rows, *failOn) {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,311 @@
+package imagepull
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/containers/image/v5/docker/reference"
+	"github.com/containers/image/v5/pkg/sysregistriesv2"
+
+	"github.com/mirrorset/mirrorset/pkg/explain"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+)
+
+// Status is what a node does with an image reference.
+type Status string
+
+// The statuses, from the worst.
+const (
+	// Unpullable: every location the node would try is blocked.
+	Unpullable Status = "cannot-pull"
+	// SourceOnly: a pull by tag from a registry that has only digest
+	// mirrors, which a pull by tag never uses: the node goes straight to
+	// the source, which fails in a disconnected cluster.
+	SourceOnly Status = "source-only"
+	// ShortName: no registry host; the node tries the search registries.
+	ShortName Status = "short-name"
+	// Unparseable: not an image reference.
+	Unparseable Status = "unparseable"
+	// Mirrored: pulled through the mirror rules of its registry.
+	Mirrored Status = "ok"
+	// NoRules: no mirror rule or block applies: pulled from where it says.
+	NoRules Status = "no-rules"
+)
+
+// Finding reports whether the status is one the check reports.
+func (s Status) Finding() bool {
+	return s != Mirrored && s != NoRules
+}
+
+// Verdict is what a node does with one image reference.
+type Verdict struct {
+	// Image is the reference as written; Ref as the node spells it out
+	// (":latest" added), "" when it does not parse.
+	Image, Ref string
+	ByDigest   bool
+	// Registry is the [[registry]] prefix that applies, "" for none.
+	Registry string
+	// First is the first location the node tries that is not blocked, ""
+	// when all are.
+	First  string
+	Status Status
+	// Why says why, in a line; Fix what to change, "" when nothing.
+	Why, Fix string
+}
+
+// Pulled says how the reference is pulled: "digest", "tag", or "".
+func (v *Verdict) Pulled() string {
+	switch {
+	case v.Ref == "":
+		return ""
+	case v.ByDigest:
+		return "digest"
+	}
+	return "tag"
+}
+
+// Checker decides verdicts on one rendered registries.conf.
+type Checker struct {
+	p      *registriesconf.Parsed
+	from   explain.Origins
+	search []string
+	cache  map[string]*Verdict
+	// byRegistry are verdicts by [[registry]] and kind of pull, for
+	// registries that are uniform; registries are all of them.
+	byRegistry map[string]*Verdict
+	uniformity map[string]bool
+	prefixes   []string // sorted
+}
+
+// NewChecker loads conf (a registries.conf, as Render makes it) with
+// containers/image. from are the objects it was rendered from, which the
+// reasons name. Close releases it.
+func NewChecker(conf []byte, from explain.Origins) (*Checker, error) {
+	p, err := registriesconf.Parse(conf)
+	if err != nil {
+		return nil, err
+	}
+	search, err := sysregistriesv2.UnqualifiedSearchRegistries(p.SystemContext())
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	registries, err := sysregistriesv2.GetRegistries(p.SystemContext())
+	if err != nil {
+		p.Close()
+		return nil, err
+	}
+	prefixes := make([]string, len(registries))
+	for i, r := range registries {
+		prefixes[i] = r.Prefix
+	}
+	slices.Sort(prefixes)
+	return &Checker{p: p, from: from, search: search, cache: map[string]*Verdict{},
+		byRegistry: map[string]*Verdict{}, uniformity: map[string]bool{}, prefixes: prefixes}, nil
+}
+
+// Close releases what NewChecker loaded.
+func (c *Checker) Close() error { return c.p.Close() }
+
+// Check returns the verdict on image, without the reasons that name the
+// objects and without First (Explain adds them): looking those up costs a
+// pass over every mirror set, which a list of thousands of images cannot
+// pay for each. The verdict is shared between calls for the same image.
+func (c *Checker) Check(image string) (*Verdict, error) {
+	if v, ok := c.cache[image]; ok {
+		return v, nil
+	}
+	if name, ok := explicitName(image); ok {
+		// The common case of a list's images: no [[registry]] matches the
+		// name as written, which for a name with its host is the name the
+		// node matches (containers/image's FindRegistry on ref.Name()).
+		// Skipping the parse then leaves a bad reference of such a name
+		// unreported, as any other image without rules.
+		reg, err := c.p.FindRegistry(name)
+		if err != nil {
+			return nil, err
+		}
+		if reg == nil {
+			v := &Verdict{Image: image, Status: NoRules, Why: noRules}
+			c.cache[image] = v
+			return v, nil
+		}
+	}
+	// The verdict of one [[registry]] and kind of pull holds for every
+	// image under it when no registry is nested inside the locations the
+	// pull tries (see uniform): the lookups then give the same registry,
+	// mirrors and blocks whatever the rest of the name.
+	var key string
+	if ref, err := explain.ParseRef(image); err == nil {
+		reg, err := c.p.FindRegistry(ref.Name())
+		if err != nil {
+			return nil, err
+		}
+		if reg != nil && c.uniform(reg) {
+			_, byDigest := ref.(reference.Canonical)
+			key = reg.Prefix + "\x00" + strconv.FormatBool(byDigest)
+			if t, ok := c.byRegistry[key]; ok {
+				v := *t
+				v.Image, v.Ref = image, ref.String()
+				c.cache[image] = &v
+				return &v, nil
+			}
+		}
+	}
+	v, err := c.verdict(image, func() (*explain.Explanation, error) { return explain.Brief(c.p, image) })
+	if err != nil {
+		return nil, err
+	}
+	v.First = "" // the one field that depends on the rest of the name
+	c.cache[image] = v
+	if key != "" {
+		c.byRegistry[key] = v
+	}
+	return v, nil
+}
+
+// uniform reports whether no [[registry]] prefix is nested inside one of
+// the locations a pull through reg tries (its mirrors, its own location):
+// containers/image's FindRegistry on any name under such a location then
+// finds the registry it finds for the location itself, so that whether
+// each location is blocked does not depend on the image.
+func (c *Checker) uniform(reg *sysregistriesv2.Registry) bool {
+	if u, ok := c.uniformity[reg.Prefix]; ok {
+		return u
+	}
+	u := !c.nestedInside(reg.Location)
+	for _, m := range reg.Mirrors {
+		u = u && !c.nestedInside(m.Location)
+	}
+	c.uniformity[reg.Prefix] = u
+	return u
+}
+
+// nestedInside reports whether a [[registry]] prefix lies inside location.
+func (c *Checker) nestedInside(location string) bool {
+	if location == "" {
+		return false
+	}
+	inside := location + "/"
+	i, _ := slices.BinarySearch(c.prefixes, inside)
+	return i < len(c.prefixes) && strings.HasPrefix(c.prefixes[i], inside)
+}
+
+// Explain returns the verdict on image with reasons that name the objects
+// that block it.
+func (c *Checker) Explain(image string) (*Verdict, error) {
+	return c.check(image, c.from)
+}
+
+func (c *Checker) check(image string, from explain.Origins) (*Verdict, error) {
+	return c.verdict(image, func() (*explain.Explanation, error) { return explain.Parsed(c.p, image, from) })
+}
+
+func (c *Checker) verdict(image string, explainIt func() (*explain.Explanation, error)) (*Verdict, error) {
+	v := &Verdict{Image: image}
+	ex, err := explainIt()
+	switch {
+	case errors.Is(err, explain.ErrShortName):
+		v.Status = ShortName
+		v.Why = "a short name: the node tries the unqualified-search-registries (" + strings.Join(c.search, ", ") + ") in turn, each through its own mirror rules"
+		v.Fix = "name the registry"
+		return v, nil
+	case err != nil && isRefError(image):
+		v.Status = Unparseable
+		v.Why = "not an image reference: " + err.Error()
+		return v, nil
+	case err != nil:
+		return nil, err
+	}
+	v.Ref, v.ByDigest, v.Registry = ex.Ref, ex.ByDigest, ex.Registry
+	for _, l := range ex.Locations {
+		if !l.Blocked {
+			v.First = l.Ref
+			break
+		}
+	}
+	skippedDigest := false
+	for _, l := range ex.Skipped {
+		if l.PullFromMirror == sysregistriesv2.MirrorByDigestOnly || ex.MirrorByDigestOnly {
+			skippedDigest = true
+		}
+	}
+	source := ex.Locations[len(ex.Locations)-1]
+	switch {
+	case !ex.Pullable() && !ex.ByDigest && skippedDigest:
+		v.Status = Unpullable
+		v.Why = fmt.Sprintf("pulled by tag, and %s is blocked%s with only digest mirrors, which a pull by tag never uses: it cannot be pulled", ex.Registry, reasons(source))
+		v.Fix = fmt.Sprintf("add an ImageTagMirrorSet entry for %s, or pull the image by digest", ex.Registry)
+	case !ex.Pullable() && len(ex.Locations) == 1:
+		v.Status = Unpullable
+		v.Why = fmt.Sprintf("%s is blocked%s and has no mirror for a pull by %s: it cannot be pulled", source.BlockedBy, reasons(source), v.Pulled())
+		v.Fix = fmt.Sprintf("mirror it (an ImageDigestMirrorSet or ImageTagMirrorSet entry for %s), or unblock it", source.BlockedBy)
+	case !ex.Pullable():
+		v.Status = Unpullable
+		v.Why = "every location the node tries is blocked: it cannot be pulled"
+		v.Fix = "mirror it to a registry that is not blocked"
+	case !ex.ByDigest && skippedDigest && len(ex.Locations) == 1:
+		v.Status = SourceOnly
+		v.Why = fmt.Sprintf("pulled by tag, and %s has only digest mirrors, which a pull by tag never uses: the node goes straight to the source, which fails in a disconnected cluster", ex.Registry)
+		v.Fix = fmt.Sprintf("add an ImageTagMirrorSet entry for %s, or pull the image by digest", ex.Registry)
+	case ex.Registry == "" || len(ex.Locations) == 1:
+		v.Status = NoRules
+		v.Why = noRules
+	default:
+		v.Status = Mirrored
+		v.Why = fmt.Sprintf("pulled by %s through the mirrors of %s", v.Pulled(), ex.Registry)
+		if ex.SourceContacted() {
+			v.Why += "; the source is contacted if no mirror serves it"
+		} else {
+			v.Why += "; the source is never contacted"
+		}
+	}
+	return v, nil
+}
+
+// reasons names what blocked a location, when known.
+func reasons(l explain.Location) string {
+	if len(l.Blocks) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(l.Blocks, "; ") + ")"
+}
+
+// isRefError reports whether image fails to parse as a reference, as
+// opposed to a failure of the lookups.
+func isRefError(image string) bool {
+	_, err := explain.ParseRef(image)
+	return err != nil
+}
+
+const noRules = "no mirror applies: pulled from its registry"
+
+// explicitName returns the repository of image as written (without tag or
+// digest) when it starts with a registry host that the parse leaves as it
+// is: ok is false for short names and Docker Hub's names, which the parse
+// rewrites (docker.io/library/...).
+func explicitName(image string) (string, bool) {
+	name := image
+	if i := strings.IndexByte(name, '@'); i >= 0 {
+		name = name[:i]
+	}
+	slash := strings.IndexByte(name, '/')
+	if slash < 0 {
+		return "", false
+	}
+	if i := strings.LastIndexByte(name, ':'); i > strings.LastIndexByte(name, '/') {
+		name = name[:i]
+	}
+	host := name[:slash]
+	if !strings.ContainsAny(host, ".:") && host != "localhost" {
+		return "", false
+	}
+	switch host {
+	case "docker.io", "index.docker.io", "registry-1.docker.io":
+		return "", false
+	}
+	return name, true
+}

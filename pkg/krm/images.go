@@ -1,0 +1,130 @@
+package krm
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/mirrorset/mirrorset/pkg/config"
+	"github.com/mirrorset/mirrorset/pkg/explain"
+	"github.com/mirrorset/mirrorset/pkg/imagepull"
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+	"github.com/mirrorset/mirrorset/pkg/result"
+	"github.com/mirrorset/mirrorset/pkg/transform"
+)
+
+// checkImages reports the images of the list's workloads that a node
+// cannot pull, or pulls from their source alone, under the mirror rules
+// of the output and the Image named cluster (see package imagepull). A
+// list without mirror rules costs nothing: nothing is read. On the fast
+// path only the items of the kinds that hold images, and that mention
+// one, are parsed. err is a failure to parse an item, which sends the
+// fast path to the full parse; the check's own failures are a warning.
+func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool) (result.Results, error) {
+	if cfg.ImagePullCheck == config.ImagePullOff || !hasRules(img, outs) {
+		return nil, nil
+	}
+	var holders []*entry
+	for i, e := range entries {
+		if owned[i] || !imagepull.Holds(e.apiVersion, e.kind) {
+			continue
+		}
+		if e.node == nil && !bytes.Contains(e.item.Raw(), []byte("image")) {
+			continue
+		}
+		holders = append(holders, e)
+	}
+	if len(holders) == 0 {
+		return nil, nil
+	}
+	sets := make([]mirror.Set, len(outs))
+	for i, o := range outs {
+		sets[i] = *o.Set
+	}
+	res, err := registriesconf.Render(sets, registriesconf.Options{Image: img})
+	if err != nil {
+		return nil, nil // nodeView and transform report why nothing renders
+	}
+	c, err := imagepull.NewChecker(res.Conf, explain.Origins{Sets: sets, Image: img})
+	if err != nil {
+		return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
+	}
+	defer c.Close()
+	var refs []imagepull.Ref
+	for _, e := range holders {
+		if e.node == nil {
+			// Parse only an item whose image lines may hold a finding.
+			look, err := needsParse(c, e.item.Raw())
+			if err != nil {
+				return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
+			}
+			if !look {
+				continue
+			}
+		}
+		n, err := e.read()
+		if err != nil {
+			return nil, err
+		}
+		if annotation(n, localConfig) == "true" {
+			continue // never applied
+		}
+		path, index := e.fileIndex()
+		idx, _ := strconv.Atoi(index)
+		obj := result.Object{APIVersion: e.apiVersion, Kind: e.kind, Name: n.GetName(), Namespace: n.GetNamespace(), File: path, Index: idx}
+		refs = append(refs, imagepull.Find(n.YNode(), obj)...)
+	}
+	var findings []imagepull.Finding
+	for _, r := range refs {
+		v := &imagepull.Verdict{Status: imagepull.Unparseable}
+		if r.NotString == "" {
+			if v, err = c.Check(r.Image); err != nil {
+				return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + r.Where() + ": " + err.Error()}}, nil
+			}
+		}
+		if v.Status.Finding() {
+			findings = append(findings, imagepull.Finding{Ref: r, Verdict: v})
+		}
+	}
+	rs, err := imagepull.Results(findings, cfg.ImagePullCheck, c.Explain)
+	if err != nil {
+		return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
+	}
+	return rs, nil
+}
+
+// needsParse reports whether an item's image lines, read without a parse,
+// hold a reference the check reports, or lines it cannot read so.
+func needsParse(c *imagepull.Checker, raw []byte) (bool, error) {
+	images, sure := imagepull.Candidates(raw)
+	if !sure {
+		return true, nil
+	}
+	for _, image := range images {
+		v, err := c.Check(image)
+		if err != nil {
+			return false, err
+		}
+		if v.Status.Finding() {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// hasRules reports whether any output entry has a mirror the node uses, or
+// the Image blocks a registry: otherwise every image is pulled from where
+// it says.
+func hasRules(img *registriesconf.Image, outs []transform.Out) bool {
+	if img != nil && len(img.BlockedRegistries) > 0 {
+		return true
+	}
+	for _, o := range outs {
+		for _, e := range o.Entries {
+			if e.HasRealMirror() {
+				return true
+			}
+		}
+	}
+	return false
+}
