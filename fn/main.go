@@ -24,6 +24,7 @@ Usage:
                                     list where a node pulls IMAGE from, and why
   mirrorset migrate --dest-dir DIR [FILE|DIR|-]...
                                     convert ICSP files into one file per new object
+  mirrorset import [FILE|DIR|-]...  turn a registries.conf into IDMS/ITMS objects
   mirrorset COMMAND --help          the flags of a command
   mirrorset --help                  print this help
 
@@ -62,6 +63,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runExplain(args[1:], stdin, stdout, stderr)
 	case "migrate":
 		return runMigrate(args[1:], stdin, stdout, stderr)
+	case "import":
+		return runImport(args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "error: unknown argument %q\n\n%s", args[0], usage)
 	return 2

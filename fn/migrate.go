@@ -109,7 +109,17 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	if err := os.MkdirAll(f.destDir, 0o755); err != nil {
+	if len(files) == 0 {
+		fmt.Fprintln(stderr, "warning: no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet found; nothing written")
+		return 0
+	}
+	return writeFiles(f.destDir, files, stdout, stderr)
+}
+
+// writeFiles writes files (name to content) into destDir, creating it, and
+// prints each path on stdout.
+func writeFiles(destDir string, files map[string][]byte, stdout, stderr io.Writer) int {
+	if err := os.MkdirAll(destDir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
@@ -119,15 +129,12 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		path := filepath.Join(f.destDir, name)
+		path := filepath.Join(destDir, name)
 		if err := os.WriteFile(path, files[name], 0o644); err != nil {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 			return 1
 		}
 		fmt.Fprintln(stdout, path)
-	}
-	if len(names) == 0 {
-		fmt.Fprintln(stderr, "warning: no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet found; nothing written")
 	}
 	return 0
 }
