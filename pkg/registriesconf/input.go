@@ -6,6 +6,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/mirrorset/mirrorset/pkg/importconf"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
 
@@ -36,6 +37,10 @@ func ReadInput(nodes []*yaml.RNode) (*Input, error) {
 				return nil, fmt.Errorf("%s: a second Image named %s (the first is %s)", img.Ref(), ClusterImageName, in.Image.Ref())
 			}
 			in.Image = img
+		case importconf.IsConfigMap(n):
+			if err := in.readMirrorConfigMap(n, i); err != nil {
+				return nil, err
+			}
 		default:
 			if _, ok := mirror.KindOf(n.GetApiVersion(), n.GetKind()); !ok {
 				continue
