@@ -131,7 +131,7 @@ func fileNote(s *mirror.Set) string {
 func (r *run) convert(in []*mirror.Set) []*mirror.Set {
 	existing := map[mirror.Kind]map[string]*mirror.Set{mirror.IDMS: {}, mirror.ITMS: {}}
 	for _, s := range in {
-		if s.Kind != mirror.ICSP {
+		if s.Kind == mirror.IDMS || s.Kind == mirror.ITMS {
 			existing[s.Kind][s.Name] = s
 		}
 	}
