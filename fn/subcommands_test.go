@@ -19,6 +19,8 @@ var updateSubcommands = flag.Bool("update-subcommands", false, "rewrite the gold
 var subcommands = map[string]func([]string, io.Reader, io.Writer, io.Writer) int{
 	"registries-conf": runRegistriesConf,
 	"explain":         runExplain,
+	"import":          runImport,
+	"migrate":         runMigrate,
 }
 
 // TestSubcommandsGolden runs each testdata/subcommands/<case>/args (the

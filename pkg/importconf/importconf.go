@@ -71,19 +71,33 @@ func Decode(conf []byte, file string) (*Conf, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: line %d: %s", file, pe.Position.Line, pe.Message)
+			return nil, fmt.Errorf("%s: line %d: %s", file, errorLine(conf, pe), pe.Message)
 		}
-		return nil, fmt.Errorf("%s: %w", file, err)
-	}
-	if err := load(conf); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	c := &Conf{}
 	c.topLevel(&raw, md, file)
+	// containers/image's loader refuses a v1 table beside v2 entries with a
+	// dump of the whole file; topLevel has said so in fewer words.
+	if !c.Results.Failed() {
+		if err := load(conf); err != nil {
+			c.add(result.Error, file, "%v", err)
+		}
+	}
 	for i := range raw.Registries {
 		c.registry(&raw.Registries[i], file)
 	}
 	return c, nil
+}
+
+// errorLine is the line of a TOML syntax error: the line of the byte it
+// points at, so that an error found at a line's end names that line, not
+// the next.
+func errorLine(conf []byte, pe toml.ParseError) int {
+	if start := pe.Position.Start; start > 0 && start <= len(conf) {
+		return 1 + strings.Count(string(conf[:start]), "\n")
+	}
+	return pe.Position.Line
 }
 
 func (c *Conf) add(sev result.Severity, file, format string, args ...any) {
@@ -93,7 +107,13 @@ func (c *Conf) add(sev result.Severity, file, format string, args ...any) {
 // topLevel reports the settings outside [[registry]]: the MCO writes its
 // template's, so the nodes lose them unless they come from elsewhere.
 func (c *Conf) topLevel(raw *sysregistriesv2.V2RegistriesConf, md toml.MetaData, file string) {
+	var said []string
 	for _, k := range md.Undecoded() {
+		// A table's keys come after it: name the table only.
+		if slices.ContainsFunc(said, func(p string) bool { return strings.HasPrefix(k.String(), p+".") }) {
+			continue
+		}
+		said = append(said, k.String())
 		if len(k) > 0 && k[0] == "registries" {
 			// The v1 format's [registries.search], .insecure and .block.
 			c.add(result.Error, file, "%s: the v1 format's tables are not mirror rules and the MCO writes the v2 format; move them to [[registry]] entries or the Image config", k)
