@@ -101,7 +101,7 @@ func Migrate(data []byte, file string, cfg config.Config) (*Result, error) {
 		r.Message = rename(r.Message, set, field)
 		res.Results = append(res.Results, r)
 	}
-	if out.Failed() {
+	if res.Results.Failed() {
 		return res, nil
 	}
 	entries := set.Entries
@@ -149,7 +149,8 @@ func nonEmpty(n *yaml.Node) bool {
 }
 
 // decode reads the list under field into the set the installer makes,
-// and returns each entry's node. Errors name file and field.
+// and returns each entry's node. Errors name file and field; ok is false
+// when the list's shape leaves nothing to check further.
 func decode(list *yaml.Node, field, file string, add func(result.Severity, string, string)) (*mirror.Set, []*yaml.Node, bool) {
 	set := &mirror.Set{Kind: mirror.IDMS, Name: IDMSName, File: file}
 	if yamlfield.IsNull(list) {
@@ -183,7 +184,6 @@ func decode(list *yaml.Node, field, file string, add func(result.Severity, strin
 			case k == SourcePolicy:
 				// Migrating would make a field the installer ignores take effect.
 				add(result.Error, f+"."+SourcePolicy, "imageContentSources entries have no sourcePolicy (the installer ignores it); remove it, or move the entry to imageDigestSources yourself")
-				ok = false
 			default:
 				add(result.Warning, f+"."+k, "not a field of the installer's "+entryType(field)+"; the installer warns and ignores it")
 			}
@@ -192,14 +192,10 @@ func decode(list *yaml.Node, field, file string, add func(result.Severity, strin
 				ok = false
 			}
 		}
-		if e.Source == "" {
-			add(result.Error, f+".source", "is required")
-			ok = false
-		}
-		// The installer's validateImageDigestSources.
+		// The installer's validateImageDigestSources; the core's checks
+		// (formats, policy values) follow.
 		if e.Policy != "" && len(e.Mirrors) == 0 {
 			add(result.Error, f+"."+SourcePolicy, fmt.Sprintf("%q: sourcePolicy cannot be configured without a mirror (the installer refuses it)", e.Policy))
-			ok = false
 		}
 		set.Entries = append(set.Entries, e)
 	}
