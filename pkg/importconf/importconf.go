@@ -170,8 +170,13 @@ func (c *Conf) registry(r *sysregistriesv2.Registry, file string) {
 	var digest, tag []string
 	for j, m := range r.Mirrors {
 		mw := fmt.Sprintf("mirror %q", m.Location)
-		if !check.ValidMirror(m.Location) {
+		switch {
+		case check.IsWildcard(m.Location) && m.Location == source:
+			fail("%s: the wildcard source among its own mirrors: no object can say it (the MCO writes this from mirror lists in conflicting orders)", mw)
+		case !check.ValidMirror(m.Location):
 			fail("%s: not a valid mirror for a mirror object (host[:port][/path], lower-case path)", mw)
+		case m.Location == source && r.Blocked:
+			fail("%s: a blocked registry among its own mirrors: the MCO refuses NeverContactSource when the source is one of the mirrors (it writes this from mirror lists in conflicting orders)", mw)
 		}
 		if m.Insecure {
 			fail("%s: insecure = true: mirror objects cannot say it; list the mirror in the Image config's spec.registrySources.insecureRegistries", mw)
