@@ -23,7 +23,7 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/result"
 )
 
-const migrateUsage = `Usage: mirrorset migrate --dest-dir DIR [flags] [FILE|DIR|-]...
+const migrateUsage = `Usage: mirrorset migrate (--dest-dir DIR | --in-place) [flags] [FILE|DIR|-]...
 
 Do what "oc adm migrate icsp" does, with the function's options and checks:
 read the ImageContentSourcePolicy objects (and any ImageDigestMirrorSet and
@@ -32,6 +32,13 @@ argument, standard input; convert, set the default policy and consolidate as
 the KRM function does; and write one file per resulting object into DIR, named
 <kind>_<name>.yaml (lower case), the same name on every run. Other objects are
 not written.
+
+An install-config.yaml among the inputs (no kind, apiVersion v1, baseDomain)
+is rewritten: imageContentSources becomes imageDigestSources, with the
+default policy as sourcePolicy, checked and consolidated as the
+ImageDigestMirrorSet the installer makes of it; every other line of the file
+stays as it was. With --in-place it is rewritten where it is; with
+--dest-dir a copy goes into DIR under its own name.
 
 When anything fails, every error is listed and nothing is written (exit 1).
 
