@@ -115,8 +115,13 @@ func Migrate(data []byte, file string, cfg config.Config) (*Result, error) {
 		res.Out = data
 		return res, nil
 	}
+	// Only the key changes when the entries stay as they are: the list is
+	// kept as written, blank lines and all.
+	renameOnly := mirror.Equal(entries, set.Entries)
 	root.Content[at].Value = DigestSources
-	root.Content[at+1] = entriesNode(root.Content[at+1], nodes, entries)
+	if !renameOnly {
+		root.Content[at+1] = entriesNode(root.Content[at+1], nodes, entries)
+	}
 	// An empty imageDigestSources (or imageContentSources) beside the one
 	// in use says nothing: it goes, so that the installer sees one field.
 	other := ki
@@ -127,7 +132,7 @@ func Migrate(data []byte, file string, cfg config.Config) (*Result, error) {
 	if other >= 0 {
 		drop = root.Content[other]
 	}
-	out2, err := splice(data, root, at, drop)
+	out2, err := splice(data, root, at, drop, renameOnly)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}

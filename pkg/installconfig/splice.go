@@ -11,7 +11,9 @@ import (
 // printed anew and the top-level key drop (if any) removed; every other
 // line of data stays as it was, comments, blank lines and quoting included.
 // A document whose top level is not a plain block map is printed whole.
-func splice(data []byte, root *yaml.Node, at int, drop *yaml.Node) ([]byte, error) {
+// With renameOnly, the field's value is left as it is, byte for byte, and
+// only its key is written anew (to DigestSources).
+func splice(data []byte, root *yaml.Node, at int, drop *yaml.Node, renameOnly bool) ([]byte, error) {
 	if root.Style&yaml.FlowStyle != 0 || bytes.Contains(data, []byte("\r")) {
 		return whole(data, root)
 	}
@@ -25,21 +27,21 @@ func splice(data []byte, root *yaml.Node, at int, drop *yaml.Node) ([]byte, erro
 		lines = lines[:len(lines)-1]
 	}
 	start, end := fieldLines(root, at, lines)
-	oldBlock := strings.Join(lines[start:end], "")
-	style := yaml.DeriveSeqIndentStyle(oldBlock)
-	if style == "" {
-		style = yaml.DeriveSeqIndentStyle(string(data))
+	if renameOnly {
+		key := root.Content[at]
+		line := lines[key.Line-1]
+		if col := key.Column - 1; strings.HasPrefix(line[col:], ContentSources) {
+			lines[key.Line-1] = line[:col] + DigestSources + line[col+len(ContentSources):]
+			start, end = -1, -1
+		}
 	}
-	key := *root.Content[at]
-	key.HeadComment = "" // it stays above, in the lines kept
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{&key, root.Content[at+1]}}
-	block, err := yaml.MarshalWithOptions(m, &yaml.EncoderOptions{SeqIndent: yaml.SequenceIndentStyle(style)})
-	if err != nil {
-		return nil, err
-	}
-	// Blank lines after the field's text belong to the layout, not to it.
-	for j := end - 1; j >= start && strings.TrimSpace(lines[j]) == ""; j-- {
-		block = append(block, lines[j]...)
+	var block []byte
+	if start >= 0 {
+		b, err := fieldBlock(data, root, at, lines, start, end)
+		if err != nil {
+			return nil, err
+		}
+		block = b
 	}
 	var dropStart, dropEnd = -1, -1
 	if drop != nil {
@@ -64,6 +66,28 @@ func splice(data []byte, root *yaml.Node, at int, drop *yaml.Node) ([]byte, erro
 		}
 	}
 	return out.Bytes(), nil
+}
+
+// fieldBlock prints the field at index at of root anew, in the sequence
+// style of its old lines [start, end), which it stands for.
+func fieldBlock(data []byte, root *yaml.Node, at int, lines []string, start, end int) ([]byte, error) {
+	oldBlock := strings.Join(lines[start:end], "")
+	style := yaml.DeriveSeqIndentStyle(oldBlock)
+	if style == "" {
+		style = yaml.DeriveSeqIndentStyle(string(data))
+	}
+	key := *root.Content[at]
+	key.HeadComment = "" // it stays above, in the lines kept
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{&key, root.Content[at+1]}}
+	block, err := yaml.MarshalWithOptions(m, &yaml.EncoderOptions{SeqIndent: yaml.SequenceIndentStyle(style)})
+	if err != nil {
+		return nil, err
+	}
+	// Blank lines after the field's text belong to the layout, not to it.
+	for j := end - 1; j >= start && strings.TrimSpace(lines[j]) == ""; j-- {
+		block = append(block, lines[j]...)
+	}
+	return block, nil
 }
 
 // fieldLines returns the lines [start, end) of the top-level field at index
