@@ -60,18 +60,22 @@ type EmbeddedConfig struct {
 	Results result.Results
 }
 
-// ConvertConfig runs mirrorset on the mirror objects embedded in text, the
-// config key of a NodePool ConfigMap: each ImageContentSourcePolicy becomes
-// an ImageDigestMirrorSet (the conversion, default policy, checks and
-// consolidation of the top level, among the documents of this value), and
-// every other document stays as it is, byte for byte, separators included.
-// tagMirrors and layout do not apply: HyperShift accepts no
-// ImageTagMirrorSet in a NodePool config, and the documents stay where they
-// are. A document that is not YAML is an error, as it is for HyperShift.
-func ConvertConfig(cfg config.Config, text string) EmbeddedConfig {
-	docs := splitDocuments(text)
-	var sets []*mirror.Set
-	var rs result.Results
+// NodePoolConfig is the config key of a NodePool ConfigMap, split into its
+// YAML documents, with the mirror objects among them decoded.
+type NodePoolConfig struct {
+	text string
+	docs []document
+	sets []*mirror.Set
+	// Results are the problems found in reading it.
+	Results result.Results
+}
+
+// ParseConfig reads text, the config key of a NodePool ConfigMap. A
+// document that is not YAML is an error, as it is for HyperShift; so is an
+// ImageTagMirrorSet, which HyperShift does not accept there.
+func ParseConfig(text string) *NodePoolConfig {
+	c := &NodePoolConfig{text: text, docs: splitDocuments(text)}
+	docs, rs := c.docs, &c.Results
 	for i := range docs {
 		d := &docs[i]
 		if strings.TrimSpace(d.body) == "" {
@@ -79,7 +83,7 @@ func ConvertConfig(cfg config.Config, text string) EmbeddedConfig {
 		}
 		n, err := yaml.Parse(d.body)
 		if err != nil {
-			rs = append(rs, &result.Result{Severity: result.Error, Message: fmt.Sprintf("document %d is not valid YAML, which HyperShift refuses too: %s", i+1, oneLine(err.Error()))})
+			*rs = append(*rs, &result.Result{Severity: result.Error, Message: fmt.Sprintf("document %d is not valid YAML, which HyperShift refuses too: %s", i+1, oneLine(err.Error()))})
 			continue
 		}
 		if _, ok := mirror.KindOf(n.GetApiVersion(), n.GetKind()); !ok {
@@ -91,30 +95,46 @@ func ConvertConfig(cfg config.Config, text string) EmbeddedConfig {
 		}
 		set.File = "" // the caller names the ConfigMap and its file
 		for _, w := range warnings {
-			rs = append(rs, docResult(result.Warning, set, i, w.Field, w.Msg))
+			*rs = append(*rs, docResult(result.Warning, set, i, w.Field, w.Msg))
 		}
 		if err != nil {
 			var fe *mirror.FieldError
 			if errors.As(err, &fe) {
-				rs = append(rs, docResult(result.Error, set, i, fe.Field, fe.Msg))
+				*rs = append(*rs, docResult(result.Error, set, i, fe.Field, fe.Msg))
 			} else {
-				rs = append(rs, docResult(result.Error, set, i, "", err.Error()))
+				*rs = append(*rs, docResult(result.Error, set, i, "", err.Error()))
 			}
 			continue
 		}
 		if set.Kind == mirror.ITMS {
-			rs = append(rs, docResult(result.Error, set, i, "", "HyperShift accepts no ImageTagMirrorSet in a NodePool config (only MachineConfig, ImageContentSourcePolicy, ImageDigestMirrorSet, ClusterImagePolicy, KubeletConfig and ContainerRuntimeConfig)"))
+			*rs = append(*rs, docResult(result.Error, set, i, "", "HyperShift accepts no ImageTagMirrorSet in a NodePool config (only MachineConfig, ImageContentSourcePolicy, ImageDigestMirrorSet, ClusterImagePolicy, KubeletConfig and ContainerRuntimeConfig)"))
 			continue
 		}
 		d.node = n
-		sets = append(sets, set)
+		c.sets = append(c.sets, set)
 	}
+	return c
+}
+
+// Sets returns the mirror objects the config holds, as they are.
+func (c *NodePoolConfig) Sets() []mirror.Set { return deref(c.sets) }
+
+// Convert runs mirrorset on the mirror objects of the config: each
+// ImageContentSourcePolicy becomes an ImageDigestMirrorSet (the conversion,
+// default policy, checks and consolidation of the top level, among the
+// documents of this value and beside the other digest mirror lists that
+// the same nodes get, keyed by source), and every other document stays as
+// it is, byte for byte, separators included. tagMirrors and layout do not
+// apply: HyperShift accepts no ImageTagMirrorSet in a NodePool config, and
+// the documents stay where they are.
+func (c *NodePoolConfig) Convert(cfg config.Config, beside map[string][][]string) EmbeddedConfig {
+	text, docs, sets, rs := c.text, c.docs, c.sets, append(result.Results(nil), c.Results...)
 	if rs.Failed() || len(sets) == 0 {
 		return EmbeddedConfig{Text: text, Results: rs, Sets: deref(sets)}
 	}
 	inner := cfg
 	inner.TagMirrors, inner.Layout, inner.Preview = false, config.LayoutPreserve, config.PreviewNone
-	out := transform.Run(inner, sets)
+	out := transform.RunBeside(inner, sets, beside)
 	rs = append(rs, out.Results...)
 	if out.Failed() {
 		return EmbeddedConfig{Text: text, Results: rs, Sets: deref(sets)}

@@ -3,6 +3,7 @@ package krm
 import (
 	"errors"
 	"fmt"
+	"sort"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -24,9 +25,10 @@ type edit func(n *yaml.RNode) error
 // NodePool's config ConfigMaps embed, an ImageClusterInstall's
 // spec.imageDigestSources. Each is the mirror configuration of another
 // cluster than the list's (a guest, a cluster being installed): its entries
-// are checked and consolidated among themselves, never with the list's
-// mirror objects. It returns the edits to make, by entry. A list without
-// those kinds costs one look at each entry's kind.
+// are checked and consolidated apart from the list's mirror objects, and
+// a guest's entries beside what its NodePools embed, which its nodes get
+// too. It returns the edits to make, by entry. A list without those kinds
+// costs one look at each entry's kind.
 func fieldSources(cfg config.Config, entries []*entry) (map[int]edit, result.Results, error) {
 	var hcs, pools, icis []int
 	for i, e := range entries {
@@ -48,20 +50,31 @@ func fieldSources(cfg config.Config, entries []*entry) (map[int]edit, result.Res
 	if hcs == nil && pools == nil && icis == nil {
 		return nil, nil, nil
 	}
-	s := &sources{cfg: cfg, entries: entries, edits: map[int]edit{}, guests: map[string]*mirror.Set{}}
-	for _, i := range hcs {
-		if err := s.hostedCluster(i); err != nil {
-			return nil, nil, err
-		}
-	}
+	s := &sources{cfg: cfg, entries: entries, edits: map[int]edit{}, guests: map[string]*guest{}, configs: map[int]*nodePoolConfig{}}
 	for _, i := range icis {
 		if err := s.imageClusterInstall(i); err != nil {
 			return nil, nil, err
 		}
 	}
-	if err := s.nodePools(pools); err != nil {
+	for _, i := range hcs {
+		if err := s.readHostedCluster(i); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := s.readNodePools(pools); err != nil {
 		return nil, nil, err
 	}
+	// The embedded objects first, beside the HostedClusters' entries as
+	// they came; then each HostedCluster's, beside the embedded objects as
+	// they go out. Each step keeps the node's order of what the nodes get
+	// at that point, so both together keep it.
+	for _, j := range sortedKeys(s.configs) {
+		s.convertConfigMap(j)
+	}
+	for _, i := range hcs {
+		s.hostedCluster(i)
+	}
+	s.checkNodePools()
 	return s.edits, s.results, nil
 }
 
@@ -70,9 +83,32 @@ type sources struct {
 	entries []*entry
 	edits   map[int]edit
 	results result.Results
-	// guests are the HostedClusters' entries once rewritten, by
-	// namespace/name, for the NodePools' check.
-	guests map[string]*mirror.Set
+	// guests are the HostedClusters, by namespace/name.
+	guests map[string]*guest
+	// configs are the ConfigMaps that NodePools name, by entry.
+	configs map[int]*nodePoolConfig
+	pools   []*nodePool
+}
+
+// guest is a HostedCluster: its entries as they came, and as they go out.
+type guest struct {
+	in, out *mirror.Set
+	pools   []*nodePool
+}
+
+type nodePool struct {
+	ref     string
+	np      *hypershift.NodePool
+	configs []int
+}
+
+// nodePoolConfig is a ConfigMap that NodePools name.
+type nodePoolConfig struct {
+	ref    string
+	parsed *hypershift.NodePoolConfig
+	pools  []*nodePool
+	out    []mirror.Set // its mirror objects as they go out
+	failed bool
 }
 
 func (s *sources) add(rs ...*result.Result) { s.results = append(s.results, rs...) }
@@ -113,13 +149,13 @@ func (s *sources) decoded(n *yaml.RNode, i int, decode func(*yaml.RNode, int) (*
 }
 
 // own runs the top level's checks and consolidation on one object's
-// entries, as a cluster of their own, and returns the set as it goes out,
-// or nil when it failed. No policy is written and no layout applies: the
-// field stays where it is.
-func (s *sources) own(set *mirror.Set) *mirror.Set {
+// entries, as a cluster of their own beside the digest lists its nodes
+// also get, and returns the set as it goes out, or nil when it failed. No
+// policy is written and no layout applies: the field stays where it is.
+func (s *sources) own(set *mirror.Set, beside map[string][][]string) *mirror.Set {
 	c := s.cfg
 	c.DefaultMirrorSourcePolicy, c.TagMirrors, c.Layout = "", false, config.LayoutPreserve
-	out := transform.Run(c, []*mirror.Set{set})
+	out := transform.RunBeside(c, []*mirror.Set{set}, beside)
 	s.add(out.Results...)
 	if out.Failed() || len(out.Outs) != 1 {
 		return nil
@@ -132,36 +168,57 @@ func (s *sources) own(set *mirror.Set) *mirror.Set {
 	return o.Set
 }
 
-// hostedCluster checks and consolidates a HostedCluster's
-// spec.imageContentSources, the digest mirrors of its guest's nodes.
-func (s *sources) hostedCluster(i int) error {
+// readHostedCluster decodes a HostedCluster's spec.imageContentSources.
+func (s *sources) readHostedCluster(i int) error {
 	n, err := s.read(i)
 	if n == nil {
 		return err
 	}
-	set := s.decoded(n, i, hypershift.Decode)
-	if set == nil {
-		return nil
+	g := &guest{in: s.decoded(n, i, hypershift.Decode)}
+	s.guests[n.GetNamespace()+"/"+n.GetName()] = g
+	return nil
+}
+
+// hostedCluster checks and consolidates a HostedCluster's
+// spec.imageContentSources, the digest mirrors of its guest's nodes.
+func (s *sources) hostedCluster(i int) {
+	g := s.guests[s.key(i)]
+	if g == nil || g.in == nil {
+		return
 	}
-	out := s.own(set)
+	beside := map[string][][]string{}
+	for _, p := range g.pools {
+		for _, j := range p.configs {
+			addLists(beside, s.configs[j].out)
+		}
+	}
+	out := s.own(g.in, beside)
 	if out == nil {
-		return nil
+		return
 	}
 	if rs := hypershift.Limits(out); len(rs) > 0 {
 		s.add(rs...)
 		delete(s.edits, i)
-		return nil
+		return
 	}
 	if err := check.MCO([]mirror.Set{hypershift.Guest(out)}); err != nil {
 		s.add(check.Result(result.Error, out, "", "the guest's Machine Config Operator would refuse the ImageDigestMirrorSet cluster made of these entries, and its nodes would get no ignition: "+err.Error()))
 		delete(s.edits, i)
-		return nil
+		return
 	}
 	if s.cfg.DefaultMirrorSourcePolicy != "" {
 		s.add(check.Result(result.Warning, out, "", fmt.Sprintf("defaultMirrorSourcePolicy %s does not apply: a HostedCluster's imageContentSources has no mirrorSourcePolicy, and HyperShift gives the guest an ImageDigestMirrorSet cluster without one, so the guest's nodes may contact these sources", s.cfg.DefaultMirrorSourcePolicy)))
 	}
-	s.guests[n.GetNamespace()+"/"+set.Name] = out
-	return nil
+	g.out = out
+}
+
+// key is entry i's namespace/name.
+func (s *sources) key(i int) string {
+	n, err := s.read(i)
+	if n == nil || err != nil {
+		return ""
+	}
+	return n.GetNamespace() + "/" + n.GetName()
 }
 
 // imageClusterInstall checks and consolidates an ImageClusterInstall's
@@ -175,7 +232,7 @@ func (s *sources) imageClusterInstall(i int) error {
 	if set == nil {
 		return nil
 	}
-	out := s.own(set)
+	out := s.own(set, nil)
 	if out == nil {
 		return nil
 	}
@@ -192,16 +249,10 @@ func (s *sources) imageClusterInstall(i int) error {
 	return nil
 }
 
-// nodePools converts the ICSPs embedded in the config key of the ConfigMaps
-// that the NodePools name, and checks what each NodePool's nodes get: its
-// HostedCluster's entries beside the embedded objects. Only ConfigMaps a
-// NodePool of the list names, in its namespace, are read: HyperShift reads
-// no other.
-func (s *sources) nodePools(pools []int) error {
-	type cmDone struct {
-		sets []mirror.Set
-	}
-	done := map[int]*cmDone{}
+// readNodePools reads the NodePools and the ConfigMaps their spec.config
+// names. Only ConfigMaps a NodePool of the list names, in its namespace,
+// are read: HyperShift reads no other.
+func (s *sources) readNodePools(pools []int) error {
 	for _, i := range pools {
 		n, err := s.read(i)
 		if n == nil {
@@ -211,12 +262,11 @@ func (s *sources) nodePools(pools []int) error {
 			continue
 		}
 		np, err := hypershift.DecodeNodePool(n)
-		ref := hypershift.Ref(hypershift.KindNodePool, np.Namespace, np.Name, s.file(i))
+		p := &nodePool{np: np, ref: hypershift.Ref(hypershift.KindNodePool, np.Namespace, np.Name, s.file(i))}
 		if err != nil {
-			s.add(&result.Result{Severity: result.Error, Message: ref + ": " + err.Error()})
+			s.add(&result.Result{Severity: result.Error, Message: p.ref + ": " + err.Error()})
 			continue
 		}
-		var embedded []mirror.Set
 		for _, name := range np.Configs {
 			for j, e := range s.entries {
 				if e.apiVersion != "v1" || e.kind != "ConfigMap" || e.name() != name {
@@ -229,29 +279,27 @@ func (s *sources) nodePools(pools []int) error {
 				if cm == nil || !sameNamespace(cm.GetNamespace(), np.Namespace) {
 					continue
 				}
-				d := done[j]
-				if d == nil {
-					d = &cmDone{sets: s.configMap(j, cm)}
-					done[j] = d
+				c := s.configs[j]
+				if c == nil {
+					if c = s.readConfigMap(j, cm); c == nil {
+						continue
+					}
+					s.configs[j] = c
 				}
-				embedded = append(embedded, d.sets...)
+				c.pools = append(c.pools, p)
+				p.configs = append(p.configs, j)
 			}
 		}
-		guest := s.guests[np.Namespace+"/"+np.ClusterName]
-		if guest == nil || len(embedded) == 0 {
-			continue
+		if g := s.guests[np.Namespace+"/"+np.ClusterName]; g != nil {
+			g.pools = append(g.pools, p)
 		}
-		all := append([]mirror.Set{hypershift.Guest(guest)}, embedded...)
-		if err := check.MCO(all); err != nil {
-			s.add(&result.Result{Severity: result.Error, Message: fmt.Sprintf("%s: the Machine Config Operator of its nodes would refuse the HostedCluster %q's ImageDigestMirrorSet cluster together with the mirror objects in its config ConfigMaps, and the nodes would get no ignition: %s", ref, np.ClusterName, err)})
-		}
+		s.pools = append(s.pools, p)
 	}
 	return nil
 }
 
-// configMap converts the config key of ConfigMap j and returns the mirror
-// objects it holds once converted.
-func (s *sources) configMap(j int, cm *yaml.RNode) []mirror.Set {
+// readConfigMap reads the config key of ConfigMap j; nil when it has none.
+func (s *sources) readConfigMap(j int, cm *yaml.RNode) *nodePoolConfig {
 	v, err := cm.Pipe(yaml.Lookup("data", hypershift.ConfigKey))
 	ref := hypershift.Ref("ConfigMap", cm.GetNamespace(), cm.GetName(), s.file(j))
 	if err != nil || v == nil {
@@ -261,13 +309,33 @@ func (s *sources) configMap(j int, cm *yaml.RNode) []mirror.Set {
 		s.add(&result.Result{Severity: result.Error, Message: ref + ": data.config: must be a string of YAML documents, as HyperShift reads it"})
 		return nil
 	}
-	ec := hypershift.ConvertConfig(s.cfg, v.YNode().Value)
+	return &nodePoolConfig{ref: ref, parsed: hypershift.ParseConfig(v.YNode().Value)}
+}
+
+// convertConfigMap converts the ICSPs embedded in ConfigMap j, beside the
+// HostedClusters' entries and the other ConfigMaps' objects that the same
+// nodes get.
+func (s *sources) convertConfigMap(j int) {
+	c := s.configs[j]
+	beside := map[string][][]string{}
+	for _, p := range c.pools {
+		if g := s.guests[p.np.Namespace+"/"+p.np.ClusterName]; g != nil && g.in != nil {
+			addLists(beside, []mirror.Set{*g.in})
+		}
+		for _, k := range p.configs {
+			if k != j {
+				addLists(beside, s.configs[k].parsed.Sets())
+			}
+		}
+	}
+	ec := c.parsed.Convert(s.cfg, beside)
 	for _, r := range ec.Results {
-		r.Message = ref + ": data.config: " + r.Message
+		r.Message = c.ref + ": data.config: " + r.Message
 	}
 	s.add(ec.Results...)
-	if ec.Changed && !ec.Results.Failed() {
-		text := ec.Text
+	c.out, c.failed = ec.Sets, ec.Results.Failed()
+	if ec.Changed && !c.failed {
+		text, ref := ec.Text, c.ref
 		s.edits[j] = func(n *yaml.RNode) error {
 			v, err := n.Pipe(yaml.Lookup("data", hypershift.ConfigKey))
 			if err != nil || v == nil {
@@ -277,7 +345,49 @@ func (s *sources) configMap(j int, cm *yaml.RNode) []mirror.Set {
 			return nil
 		}
 	}
-	return ec.Sets
+}
+
+// checkNodePools checks what each NodePool's nodes get: its HostedCluster's
+// entries beside the objects its ConfigMaps embed, which the MCO renders
+// together.
+func (s *sources) checkNodePools() {
+	for _, p := range s.pools {
+		g := s.guests[p.np.Namespace+"/"+p.np.ClusterName]
+		if g == nil || g.out == nil || len(p.configs) == 0 {
+			continue
+		}
+		all := []mirror.Set{hypershift.Guest(g.out)}
+		for _, j := range p.configs {
+			if s.configs[j].failed {
+				return
+			}
+			all = append(all, s.configs[j].out...)
+		}
+		if err := check.MCO(all); err != nil {
+			s.add(&result.Result{Severity: result.Error, Message: fmt.Sprintf("%s: the Machine Config Operator of its nodes would refuse the HostedCluster %q's ImageDigestMirrorSet cluster together with the mirror objects in its config ConfigMaps, and the nodes would get no ignition: %s", p.ref, p.np.ClusterName, err)})
+		}
+	}
+}
+
+// addLists adds the digest mirror lists of sets to lists, by source.
+func addLists(lists map[string][][]string, sets []mirror.Set) {
+	for _, set := range sets {
+		if set.Kind.Pool() != mirror.DigestPool {
+			continue
+		}
+		for _, e := range set.Entries {
+			lists[e.Source] = append(lists[e.Source], e.Mirrors)
+		}
+	}
+}
+
+func sortedKeys(m map[int]*nodePoolConfig) []int {
+	keys := make([]int, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	return keys
 }
 
 // sameNamespace reports whether a ConfigMap in namespace a is one that a
