@@ -3,6 +3,7 @@ package hypershift
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -82,6 +83,9 @@ func ParseConfig(text string) *NodePoolConfig {
 			continue
 		}
 		n, err := yaml.Parse(d.body)
+		if errors.Is(err, io.EOF) {
+			continue // only comments: no object, and none to convert
+		}
 		if err != nil {
 			*rs = append(*rs, &result.Result{Severity: result.Error, Message: fmt.Sprintf("document %d is not valid YAML, which HyperShift refuses too: %s", i+1, oneLine(err.Error()))})
 			continue

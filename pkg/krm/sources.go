@@ -364,7 +364,7 @@ func (s *sources) checkNodePools() {
 			all = append(all, s.configs[j].out...)
 		}
 		if err := check.MCO(all); err != nil {
-			s.add(&result.Result{Severity: result.Error, Message: fmt.Sprintf("%s: the Machine Config Operator of its nodes would refuse the HostedCluster %q's ImageDigestMirrorSet cluster together with the mirror objects in its config ConfigMaps, and the nodes would get no ignition: %s", p.ref, p.np.ClusterName, err)})
+			s.add(&result.Result{Severity: result.Error, Message: fmt.Sprintf("%s: the Machine Config Operator of its nodes would refuse the HostedCluster %q's ImageDigestMirrorSet cluster together with the mirror objects in its config ConfigMaps, and the nodes would get no ignition: %s (a HostedCluster's entries count as AllowContactingSource: list each source in one place, or give the embedded entries no NeverContactSource)", p.ref, p.np.ClusterName, err)})
 		}
 	}
 }
