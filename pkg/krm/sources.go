@@ -253,6 +253,15 @@ func (s *sources) imageClusterInstall(i int) error {
 // names. Only ConfigMaps a NodePool of the list names, in its namespace,
 // are read: HyperShift reads no other.
 func (s *sources) readNodePools(pools []int) error {
+	if len(pools) == 0 {
+		return nil
+	}
+	configMaps := map[string][]int{} // by name
+	for j, e := range s.entries {
+		if e.apiVersion == "v1" && e.kind == "ConfigMap" {
+			configMaps[e.name()] = append(configMaps[e.name()], j)
+		}
+	}
 	for _, i := range pools {
 		n, err := s.read(i)
 		if n == nil {
@@ -268,10 +277,7 @@ func (s *sources) readNodePools(pools []int) error {
 			continue
 		}
 		for _, name := range np.Configs {
-			for j, e := range s.entries {
-				if e.apiVersion != "v1" || e.kind != "ConfigMap" || e.name() != name {
-					continue
-				}
+			for _, j := range configMaps[name] {
 				cm, err := s.read(j)
 				if err != nil {
 					return err
