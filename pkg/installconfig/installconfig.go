@@ -109,6 +109,9 @@ func Migrate(data []byte, file string, cfg config.Config) (*Result, error) {
 		entries = out.Outs[0].Entries
 	}
 	res.After = []mirror.Set{{Kind: mirror.IDMS, Name: IDMSName, File: file, Entries: entries}}
+	if policyAdded(set.Entries, entries) {
+		add(result.Warning, DigestSources, "sourcePolicy is read by openshift-install 4.21 and later (openshift/installer#10050); an older one refuses the unknown field or, in the versions that only warn about unknown fields, installs without the policy")
+	}
 
 	changed := field != DigestSources || !mirror.Equal(entries, set.Entries)
 	if !changed {
@@ -287,4 +290,21 @@ func setField(m *yaml.Node, key string, v *yaml.Node) {
 		return
 	}
 	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
+}
+
+// policyAdded reports whether an entry of after has a policy that no entry
+// for its source had before.
+func policyAdded(before, after []mirror.Entry) bool {
+	had := map[string]bool{}
+	for _, e := range before {
+		if e.Policy != "" {
+			had[e.Source] = true
+		}
+	}
+	for _, e := range after {
+		if e.Policy != "" && !had[e.Source] {
+			return true
+		}
+	}
+	return false
 }
