@@ -54,3 +54,42 @@ func PolicyCount(s *mirror.Set) int {
 	}
 	return n
 }
+
+// WithoutPolicies returns a copy of s without the policies the CRD accepts,
+// which the operator drops, so that the checks and consolidation see what
+// the installed cluster gets (a NeverContactSource beside the source among
+// its mirrors, or two entries that disagree, are no error there). Values
+// outside the CRD's enum stay, to be refused. kept is each source's policy
+// where all its entries agree, for RestorePolicies.
+func WithoutPolicies(s *mirror.Set) (out *mirror.Set, kept map[string]mirror.Policy) {
+	out = s.Clone()
+	kept = map[string]mirror.Policy{}
+	mixed := map[string]bool{}
+	for i, e := range out.Entries {
+		if p, ok := kept[e.Source]; ok && p != e.Policy {
+			mixed[e.Source] = true
+		}
+		kept[e.Source] = e.Policy
+		if e.Policy == mirror.NeverContactSource || e.Policy == mirror.AllowContactingSource {
+			out.Entries[i].Policy = ""
+		}
+	}
+	for src := range mixed {
+		delete(kept, src)
+	}
+	return out, kept
+}
+
+// RestorePolicies gives each entry the policy that kept holds for its
+// source: the file keeps the policies its author wrote, where the merge
+// leaves one to keep.
+func RestorePolicies(entries []mirror.Entry, kept map[string]mirror.Policy) []mirror.Entry {
+	out := make([]mirror.Entry, len(entries))
+	for i, e := range entries {
+		if e.Policy == "" {
+			e.Policy = kept[e.Source]
+		}
+		out[i] = e
+	}
+	return out
+}

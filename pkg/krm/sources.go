@@ -150,22 +150,24 @@ func (s *sources) decoded(n *yaml.RNode, i int, decode func(*yaml.RNode, int) (*
 
 // own runs the top level's checks and consolidation on one object's
 // entries, as a cluster of their own beside the digest lists its nodes
-// also get, and returns the set as it goes out, or nil when it failed. No
-// policy is written and no layout applies: the field stays where it is.
-func (s *sources) own(set *mirror.Set, beside map[string][][]string) *mirror.Set {
+// also get, and returns the set as it goes out (nil when it failed), and
+// whether its entries changed. No policy is written and no layout
+// applies: the field stays where it is.
+func (s *sources) own(set *mirror.Set, beside map[string][][]string) (*mirror.Set, bool) {
 	c := s.cfg
 	c.DefaultMirrorSourcePolicy, c.TagMirrors, c.Layout = "", false, config.LayoutPreserve
 	out := transform.RunBeside(c, []*mirror.Set{set}, beside)
 	s.add(out.Results...)
 	if out.Failed() || len(out.Outs) != 1 {
-		return nil
+		return nil, false
 	}
-	o := out.Outs[0]
-	if o.How == transform.Updated {
-		k, entries := o.Kind, o.Entries
-		s.edits[set.Item] = func(n *yaml.RNode) error { return mirror.SetEntries(n, k, entries) }
-	}
-	return o.Set
+	return out.Outs[0].Set, out.Outs[0].How == transform.Updated
+}
+
+// setEntries makes the edit that writes entries into the field of kind k of
+// entry i.
+func (s *sources) setEntries(i int, k mirror.Kind, entries []mirror.Entry) {
+	s.edits[i] = func(n *yaml.RNode) error { return mirror.SetEntries(n, k, entries) }
 }
 
 // readHostedCluster decodes a HostedCluster's spec.imageContentSources.
@@ -192,19 +194,20 @@ func (s *sources) hostedCluster(i int) {
 			addLists(beside, s.configs[j].out)
 		}
 	}
-	out := s.own(g.in, beside)
+	out, updated := s.own(g.in, beside)
 	if out == nil {
 		return
 	}
 	if rs := hypershift.Limits(out); len(rs) > 0 {
 		s.add(rs...)
-		delete(s.edits, i)
 		return
 	}
 	if err := check.MCO([]mirror.Set{hypershift.Guest(out)}); err != nil {
 		s.add(check.Result(result.Error, out, "", "the guest's Machine Config Operator would refuse the ImageDigestMirrorSet cluster made of these entries, and its nodes would get no ignition: "+err.Error()))
-		delete(s.edits, i)
 		return
+	}
+	if updated {
+		s.setEntries(i, mirror.HostedCluster, out.Entries)
 	}
 	if s.cfg.DefaultMirrorSourcePolicy != "" {
 		s.add(check.Result(result.Warning, out, "", fmt.Sprintf("defaultMirrorSourcePolicy %s does not apply: a HostedCluster's imageContentSources has no mirrorSourcePolicy, and HyperShift gives the guest an ImageDigestMirrorSet cluster without one, so the guest's nodes may contact these sources", s.cfg.DefaultMirrorSourcePolicy)))
@@ -232,17 +235,21 @@ func (s *sources) imageClusterInstall(i int) error {
 	if set == nil {
 		return nil
 	}
-	out := s.own(set, nil)
+	policies := clusterinstall.PolicyCount(set)
+	stripped, kept := clusterinstall.WithoutPolicies(set)
+	out, updated := s.own(stripped, nil)
 	if out == nil {
 		return nil
 	}
 	if err := check.MCO([]mirror.Set{{Kind: mirror.IDMS, Entries: out.Entries}}); err != nil {
 		s.add(check.Result(result.Error, out, "", "the installed cluster's Machine Config Operator would refuse these entries: "+err.Error()))
-		delete(s.edits, i)
 		return nil
 	}
-	if k := clusterinstall.PolicyCount(out); k > 0 {
-		s.add(check.Result(result.Warning, out, "", fmt.Sprintf("mirrorSourcePolicy on %d %s has no effect: the image-based install operator passes only source and mirrors on to the install-config", k, plural(k, "entry", "entries"))))
+	if updated {
+		s.setEntries(i, mirror.ImageClusterInstall, clusterinstall.RestorePolicies(out.Entries, kept))
+	}
+	if policies > 0 {
+		s.add(check.Result(result.Warning, out, "", fmt.Sprintf("mirrorSourcePolicy on %d %s has no effect: the image-based install operator passes only source and mirrors on to the install-config", policies, plural(policies, "entry", "entries"))))
 	} else if s.cfg.DefaultMirrorSourcePolicy != "" {
 		s.add(check.Result(result.Warning, out, "", fmt.Sprintf("defaultMirrorSourcePolicy %s is not written here: the image-based install operator passes only source and mirrors on to the install-config", s.cfg.DefaultMirrorSourcePolicy)))
 	}
