@@ -12,6 +12,7 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/result"
 	"github.com/mirrorset/mirrorset/pkg/transform"
+	"github.com/mirrorset/mirrorset/pkg/yamlfield"
 )
 
 // document is one YAML document of a NodePool config: the separator line
@@ -90,7 +91,14 @@ func ParseConfig(text string) *NodePoolConfig {
 			*rs = append(*rs, &result.Result{Severity: result.Error, Message: fmt.Sprintf("document %d is not valid YAML, which HyperShift refuses too: %s", i+1, oneLine(err.Error()))})
 			continue
 		}
+		if n.YNode().Kind != yaml.MappingNode {
+			continue // no object, so no mirror object
+		}
 		if _, ok := mirror.KindOf(n.GetApiVersion(), n.GetKind()); !ok {
+			continue
+		}
+		if msg := metadataShape(n.YNode()); msg != "" {
+			*rs = append(*rs, &result.Result{Severity: result.Error, Message: fmt.Sprintf("document %d (%s): %s", i+1, n.GetKind(), msg)})
 			continue
 		}
 		set, warnings, err := mirror.Decode(n, i)
@@ -204,6 +212,25 @@ func write(d document, o transform.Out) (string, error) {
 		return n.String()
 	}
 	return "", fmt.Errorf("unexpected output %s", o.How)
+}
+
+// metadataShape says what is wrong with an object's metadata and its
+// labels and annotations, which must be maps (or absent), or "": kyaml
+// reads them as maps, and the API server refuses anything else.
+func metadataShape(obj *yaml.Node) string {
+	meta := yamlfield.Lookup(obj, "metadata")
+	if meta == nil || yamlfield.IsNull(meta) {
+		return ""
+	}
+	if meta.Kind != yaml.MappingNode {
+		return "metadata: must be a map, got " + yamlfield.Describe(meta)
+	}
+	for _, f := range []string{"labels", "annotations"} {
+		if v := yamlfield.Lookup(meta, f); v != nil && !yamlfield.IsNull(v) && v.Kind != yaml.MappingNode {
+			return "metadata." + f + ": must be a map, got " + yamlfield.Describe(v)
+		}
+	}
+	return ""
 }
 
 // docResult is a result about a field of the mirror object in document i.
