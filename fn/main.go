@@ -28,6 +28,7 @@ Usage:
   mirrorset images [FILE|DIR|-]...  list the images of the workloads and whether every node can pull them
   mirrorset migrate --dest-dir DIR [FILE|DIR|-]...
                                     convert ICSP files into one file per new object
+  mirrorset import [FILE|DIR|-]...  turn a registries.conf into IDMS/ITMS objects
   mirrorset version [--output json] print the version, the commit and the Go version (also --version)
   mirrorset COMMAND --help          the flags of a command
   mirrorset --help                  print this help
@@ -74,6 +75,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runImages(args[1:], stdin, stdout, stderr)
 	case "migrate":
 		return runMigrate(args[1:], stdin, stdout, stderr)
+	case "import":
+		return runImport(args[1:], stdin, stdout, stderr)
 	case "version", "--version":
 		return runVersion(args[1:], stdin, stdout, stderr)
 	}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,13 +17,14 @@ import (
 
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/filewrite"
+	"github.com/mirrorset/mirrorset/pkg/installconfig"
 	"github.com/mirrorset/mirrorset/pkg/krm"
 	"github.com/mirrorset/mirrorset/pkg/manifests"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/result"
 )
 
-const migrateUsage = `Usage: mirrorset migrate --dest-dir DIR [flags] [FILE|DIR|-]...
+const migrateUsage = `Usage: mirrorset migrate (--dest-dir DIR | --in-place) [flags] [FILE|DIR|-]...
 
 Do what "oc adm migrate icsp" does, with the function's options and checks:
 read the ImageContentSourcePolicy objects (and any ImageDigestMirrorSet and
@@ -32,15 +34,23 @@ the KRM function does; and write one file per resulting object into DIR, named
 <kind>_<name>.yaml (lower case), the same name on every run. Other objects are
 not written.
 
+An install-config.yaml among the inputs (no kind, apiVersion v1, baseDomain)
+is rewritten: imageContentSources becomes imageDigestSources, with the
+default policy as sourcePolicy, checked and consolidated as the
+ImageDigestMirrorSet the installer makes of it; every other line of the file
+stays as it was. With --in-place it is rewritten where it is; with
+--dest-dir a copy goes into DIR under its own name.
+
 When anything fails, every error is listed and nothing is written (exit 1):
-the files are written beside DIR first and moved into place only when all
-are whole, so a full disk leaves DIR as it was.
+the files are written beside their folders first and moved into place only
+when all are whole, so a full disk leaves every file as it was.
 
 Flags:
 `
 
 type migrateFlags struct {
 	destDir    string
+	inPlace    bool
 	configFile string
 	data       map[string]*string // functionConfig fields, as a ConfigMap's data
 }
@@ -49,6 +59,7 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	f := migrateFlags{data: map[string]*string{}}
 	fs.StringVar(&f.destDir, "dest-dir", "", "the `folder` to write the new objects into (created if missing)")
+	fs.BoolVar(&f.inPlace, "in-place", false, "rewrite install-config files where they are (other objects still need --dest-dir)")
 	fs.StringVar(&f.configFile, "config", "", "a functionConfig `file` (ConfigMap or MirrorSetConfig); the flags below override it")
 	for _, o := range []struct{ name, help string }{
 		{"default-mirror-source-policy", "NeverContactSource or AllowContactingSource, for entries without a policy"},
@@ -61,8 +72,8 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		f.data[camel(o.name)] = fs.String(o.name, "", o.help)
 	}
 	paths, code, done := parseCommand(fs, migrateUsage, args, stdout, stderr, func([]string) error {
-		if f.destDir == "" {
-			return errors.New("--dest-dir is required")
+		if f.destDir == "" && !f.inPlace {
+			return errors.New("--dest-dir is required (or --in-place, for install-config files)")
 		}
 		return nil
 	})
@@ -80,17 +91,27 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		paths = []string{manifests.Stdin}
 	}
+	// Standard input is read here, so that an install-config there can be
+	// rewritten from its bytes.
+	var stdinData []byte
+	for _, p := range paths {
+		if p == manifests.Stdin && stdinData == nil {
+			if stdinData, err = io.ReadAll(stdin); err != nil {
+				errs = append(errs, err.Error())
+			}
+		}
+	}
 	var nodes []*yaml.RNode
 	for _, p := range paths {
-		ns, err := manifests.Read([]string{p}, stdin)
+		ns, err := manifests.Read([]string{p}, bytes.NewReader(stdinData))
 		if err != nil {
 			errs = append(errs, err.Error())
 			continue
 		}
 		nodes = append(nodes, ns...)
 	}
-	// Check what could be read even when some paths failed, so that one
-	// run lists every error.
+	nodes, ics, icErrs := f.installConfigs(nodes, cfg, stdinData, stderr)
+	errs = append(errs, icErrs...)
 	items, results := krm.Process(nodes, cfg)
 	for _, r := range results {
 		switch r.Severity {
@@ -112,22 +133,61 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	names := make([]string, 0, len(files))
-	writes := make(map[string][]byte, len(files))
+	if len(files) > 0 && f.destDir == "" {
+		fmt.Fprintf(stderr, "error: --dest-dir is required for the new objects (--in-place rewrites install-config files only)\n")
+		return 1
+	}
+	if len(files) == 0 && len(ics) == 0 {
+		fmt.Fprintln(stderr, "warning: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or install-config found; nothing written")
+		return 0
+	}
+	writes := make(map[string][]byte, len(files)+len(ics))
 	for name, content := range files {
-		names = append(names, name)
 		writes[filepath.Join(f.destDir, name)] = content
 	}
-	sort.Strings(names)
-	if err := filewrite.All(writes, 0o644); err != nil {
+	for _, ic := range ics {
+		if f.destDir != "" {
+			name := filepath.Base(ic.path)
+			if ic.path == manifests.StdinName {
+				name = "install-config.yaml"
+			}
+			if _, dup := files[name]; dup {
+				fmt.Fprintf(stderr, "error: two files would be written to %s\n", name)
+				return 1
+			}
+			writes[filepath.Join(f.destDir, name)] = ic.out
+		}
+		if f.inPlace && ic.changed {
+			writes[ic.path] = ic.out // filewrite keeps an existing file's mode
+		}
+	}
+	return writeAll(writes, stdout, stderr)
+}
+
+// writeFiles writes files (name to content) into destDir, creating it, all
+// or nothing, and prints each path on stdout.
+func writeFiles(destDir string, files map[string][]byte, stdout, stderr io.Writer) int {
+	writes := make(map[string][]byte, len(files))
+	for name, content := range files {
+		writes[filepath.Join(destDir, name)] = content
+	}
+	return writeAll(writes, stdout, stderr)
+}
+
+// writeAll writes files (path to content) all or nothing, and prints each
+// path on stdout, in order.
+func writeAll(files map[string][]byte, stdout, stderr io.Writer) int {
+	if err := filewrite.All(files, 0o644); err != nil {
 		fmt.Fprintf(stderr, "error: %v\nnothing written\n", err)
 		return 1
 	}
-	for _, name := range names {
-		fmt.Fprintln(stdout, filepath.Join(f.destDir, name))
+	paths := make([]string, 0, len(files))
+	for path := range files {
+		paths = append(paths, path)
 	}
-	if len(names) == 0 {
-		fmt.Fprintln(stderr, "warning: no ImageContentSourcePolicy, ImageDigestMirrorSet or ImageTagMirrorSet found; nothing written")
+	sort.Strings(paths)
+	for _, path := range paths {
+		fmt.Fprintln(stdout, path)
 	}
 	return 0
 }
@@ -252,4 +312,74 @@ func flagError(err error) error {
 	}
 	name := strings.ReplaceAll(b.String(), "-i-c-s-p", "-icsp")
 	return fmt.Errorf("--%s: %s", name, ce.Msg)
+}
+
+// migratedInstallConfig is an install-config and what it becomes.
+type migratedInstallConfig struct {
+	path    string
+	mode    fs.FileMode
+	out     []byte
+	changed bool
+}
+
+// installConfigs takes the install-configs out of nodes and migrates each
+// from its file's bytes, so that everything else in the file stays as it
+// was. It returns the other nodes, the results and the errors.
+func (f migrateFlags) installConfigs(nodes []*yaml.RNode, fc *yaml.RNode, stdinData []byte, stderr io.Writer) ([]*yaml.RNode, []migratedInstallConfig, []string) {
+	var rest []*yaml.RNode
+	var ics []migratedInstallConfig
+	var errs []string
+	perFile := map[string]int{}
+	for _, n := range nodes {
+		perFile[manifests.Path(n)]++
+	}
+	cfg, err := config.Parse(fc)
+	for _, n := range nodes {
+		if !installconfig.Is(n) {
+			rest = append(rest, n)
+			continue
+		}
+		path := manifests.Path(n)
+		if err != nil {
+			continue // the functionConfig's error is listed already
+		}
+		if perFile[path] > 1 {
+			errs = append(errs, path+": an install-config file holds one document, not other objects beside it")
+			continue
+		}
+		ic := migratedInstallConfig{path: path, mode: 0o644}
+		data := stdinData
+		if path == manifests.StdinName {
+			if f.inPlace {
+				errs = append(errs, "--in-place cannot rewrite an install-config read from standard input; use --dest-dir")
+				continue
+			}
+		} else {
+			if data, err = os.ReadFile(path); err != nil {
+				errs = append(errs, err.Error())
+				continue
+			}
+			if st, err := os.Stat(path); err == nil {
+				ic.mode = st.Mode().Perm()
+			}
+		}
+		res, err := installconfig.Migrate(data, path, cfg)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		for _, r := range res.Results {
+			switch r.Severity {
+			case result.Error:
+				errs = append(errs, r.Message)
+			case result.Warning:
+				fmt.Fprintf(stderr, "warning: %s\n", r.Message)
+			}
+		}
+		ic.out, ic.changed = res.Out, res.Changed
+		if res.Out != nil {
+			ics = append(ics, ic)
+		}
+	}
+	return rest, ics, errs
 }

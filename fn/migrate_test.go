@@ -186,3 +186,71 @@ func TestMigrateFullDisk(t *testing.T) {
 		t.Errorf("%s holds %d entries, want only out/", mnt, len(entries))
 	}
 }
+
+// TestMigrateInstallConfigInPlace rewrites a copy of the golden case's
+// install-config where it is, compares it with the case's expected file,
+// and runs again to show that the output is left as it is.
+func TestMigrateInstallConfigInPlace(t *testing.T) {
+	t.Parallel()
+	in, err := os.ReadFile("testdata/migrate/install-config/input.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/migrate/install-config/expected/input.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "install-config.yaml")
+	if err := os.WriteFile(path, in, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for run := 0; run < 2; run++ {
+		var stdout, stderr bytes.Buffer
+		if code := run_([]string{"migrate", "--in-place", "--default-mirror-source-policy", "NeverContactSource", path}, &stdout, &stderr); code != 0 {
+			t.Fatalf("run %d: exit %d: %s", run, code, stderr.String())
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("run %d wrote:\n%s\nwant:\n%s", run, got, want)
+		}
+		if wrote := stdout.String(); (run == 0) != (wrote == path+"\n") {
+			t.Errorf("run %d printed %q", run, wrote)
+		}
+		if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+			t.Errorf("mode %v, want the file's own 0600", st.Mode().Perm())
+		}
+	}
+}
+
+// TestMigrateInstallConfigAllOrNothing shows that an install-config is not
+// rewritten when anything else in the run fails.
+func TestMigrateInstallConfigAllOrNothing(t *testing.T) {
+	t.Parallel()
+	in, err := os.ReadFile("testdata/migrate/install-config/input.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	ic := filepath.Join(dir, "install-config.yaml")
+	icsp := filepath.Join(dir, "icsp.yaml")
+	os.WriteFile(ic, in, 0o644)
+	os.WriteFile(icsp, []byte("apiVersion: operator.openshift.io/v1alpha1\nkind: ImageContentSourcePolicy\nmetadata:\n  name: x\nspec:\n  repositoryDigestMirrors:\n  - source: quay.io/a\n    mirrors: [m.example.com/a]\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"migrate", "--in-place", ic, icsp}, "--dest-dir is required for the new objects"},
+		{[]string{"migrate", "--in-place", ic, filepath.Join(dir, "missing.yaml")}, "missing.yaml: no such file or directory"},
+	} {
+		var stdout, stderr bytes.Buffer
+		if code := run_(tc.args, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: exit %d, stderr %q", tc.args, code, stderr.String())
+		}
+		if got, _ := os.ReadFile(ic); string(got) != string(in) {
+			t.Errorf("%v: the install-config was rewritten", tc.args)
+		}
+	}
+}

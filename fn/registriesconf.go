@@ -19,8 +19,10 @@ Print /etc/containers/registries.conf as the Machine Config Operator writes it
 on every node, from the ImageContentSourcePolicy, ImageDigestMirrorSet and
 ImageTagMirrorSet objects and the Image named cluster (image.config.openshift.io)
 found in the files, the folders (every *.yaml and *.yml under them) and, for
-"-" or no argument, standard input. Other objects are ignored. Lists and
-ResourceLists are unwrapped.
+"-" or no argument, standard input. A ConfigMap with a registries.conf key
+(the mirror ConfigMap of agent-based and assisted installs) adds the mirror
+rules of its file, as "mirrorset import" reads them. Other objects are
+ignored. Lists and ResourceLists are unwrapped.
 
 When the MCO would refuse the objects, print its error and exit 1: the nodes
 then keep the registries.conf they have.

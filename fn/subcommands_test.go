@@ -20,6 +20,8 @@ var subcommands = map[string]func([]string, io.Reader, io.Writer, io.Writer) int
 	"registries-conf": runRegistriesConf,
 	"explain":         runExplain,
 	"images":          runImages,
+	"import":          runImport,
+	"migrate":         runMigrate,
 }
 
 // TestSubcommandsGolden runs each testdata/subcommands/<case>/args (the

@@ -212,8 +212,8 @@ func commentsMove(l *resourcelist.List, p *plan, results result.Results) int {
 		}
 		// What the entry's first output makes for the one before.
 		switch {
-		case e.node != nil:
-			next = resourcelist.BeforeOther
+		case e.node != nil, p.edits[i] != nil:
+			next = resourcelist.BeforeOther // an edit keeps the item's comments, as Updated does
 		case !p.owned[i] || p.at[i][0].How == transform.Unchanged:
 			next = e.item.Start()
 		case p.at[i][0].How == transform.Updated:

@@ -69,6 +69,9 @@ type plan struct {
 	entries []*entry
 	owned   []bool
 	at      map[int][]transform.Out
+	// edits change a field of items that mirrorset does not own
+	// (fieldSources).
+	edits map[int]edit
 	// skip are entries that go away: an earlier run's preview, which
 	// preview replaces at the end of the list.
 	skip    []bool
@@ -131,6 +134,11 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 		intern(set, strs)
 		sets = append(sets, set)
 	}
+	edits, fieldResults, err := fieldSources(cfg, entries)
+	if err != nil {
+		return nil, nil, err
+	}
+	results = append(results, fieldResults...)
 	img, imgFile, imgResults, err := clusterImage(entries)
 	if err != nil {
 		return nil, nil, err
@@ -175,7 +183,7 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 	if results = append(results, images...); result.Failed(results) {
 		return nil, results, nil
 	}
-	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, preview: preview, notes: notes, skip: make([]bool, len(entries)), indexes: newFileIndexes()}
+	p := &plan{entries: entries, owned: owned, at: map[int][]transform.Out{}, edits: edits, preview: preview, notes: notes, skip: make([]bool, len(entries)), indexes: newFileIndexes()}
 	p.indexes.inputs = func(see func(path, index string)) {
 		for _, e := range entries {
 			see(e.fileIndex())
@@ -273,7 +281,7 @@ func isPreview(e *entry) (bool, error) {
 // changes reports whether the plan writes entry i otherwise than as it
 // came.
 func (p *plan) changes(i int) bool {
-	if p.skip[i] {
+	if p.skip[i] || p.edits[i] != nil {
 		return true
 	}
 	if !p.owned[i] {
@@ -288,6 +296,17 @@ func (p *plan) changes(i int) bool {
 func (p *plan) outputs(i int) ([]*yaml.RNode, error) {
 	if p.skip[i] {
 		return nil, nil
+	}
+	if ed := p.edits[i]; ed != nil {
+		n, err := p.entries[i].parse()
+		if err != nil {
+			return nil, err
+		}
+		if err := ed(n); err != nil {
+			return nil, err
+		}
+		out := []*yaml.RNode{n}
+		return out, p.placeOutputs(i, out)
 	}
 	if !p.owned[i] {
 		return []*yaml.RNode{nil}, nil

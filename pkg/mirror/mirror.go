@@ -20,6 +20,16 @@ const (
 	ITMS Kind = "ImageTagMirrorSet"
 )
 
+// Kinds whose mirror entries are a field of a larger object, each the
+// digest mirrors of a cluster of its own: a HyperShift HostedCluster (its
+// guest cluster) and an image-based install's ImageClusterInstall (the
+// cluster it installs). KindOf does not return them: they are not mirror
+// objects of the cluster the list is applied to.
+const (
+	HostedCluster       Kind = "HostedCluster"
+	ImageClusterInstall Kind = "ImageClusterInstall"
+)
+
 // API versions of the mirror kinds.
 const (
 	ICSPAPIVersion = "operator.openshift.io/v1alpha1"
@@ -51,11 +61,19 @@ func KindOf(apiVersion, kind string) (Kind, bool) {
 
 // APIVersion returns the apiVersion that objects of kind k carry.
 func (k Kind) APIVersion() string {
-	if k == ICSP {
+	switch k {
+	case ICSP:
 		return ICSPAPIVersion
+	case HostedCluster:
+		return "hypershift.openshift.io/v1beta1"
+	case ImageClusterInstall:
+		return "extensions.hive.openshift.io/v1alpha1"
 	}
 	return SetAPIVersion
 }
+
+// HasPolicy reports whether entries of kind k carry a mirrorSourcePolicy.
+func (k Kind) HasPolicy() bool { return k != ICSP && k != HostedCluster }
 
 // EntriesField returns the path of the entry list under the object, as the
 // API names it.
@@ -65,6 +83,10 @@ func (k Kind) EntriesField() []string {
 		return []string{"spec", "repositoryDigestMirrors"}
 	case ITMS:
 		return []string{"spec", "imageTagMirrors"}
+	case HostedCluster:
+		return []string{"spec", "imageContentSources"}
+	case ImageClusterInstall:
+		return []string{"spec", "imageDigestSources"}
 	}
 	return []string{"spec", "imageDigestMirrors"}
 }

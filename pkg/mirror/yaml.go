@@ -23,6 +23,13 @@ func Decode(node *yaml.RNode, item int) (set *Set, warnings []*FieldError, err e
 	if !ok {
 		return nil, nil, fmt.Errorf("not a mirror object: %s %s", node.GetApiVersion(), node.GetKind())
 	}
+	return DecodeAs(node, item, kind)
+}
+
+// DecodeAs is Decode for an object that holds mirror entries of kind k in
+// k.EntriesField(), such as a HostedCluster, whatever its apiVersion and
+// kind say.
+func DecodeAs(node *yaml.RNode, item int, kind Kind) (set *Set, warnings []*FieldError, err error) {
 	set = &Set{Kind: kind, Item: item}
 	set.File, set.FileIndex = fileOf(node)
 
@@ -94,7 +101,7 @@ func decodeEntry(n *yaml.Node, kind Kind, field string) (Entry, []*FieldError, e
 				}
 				e.Mirrors = append(e.Mirrors, s)
 			}
-		case k == "mirrorSourcePolicy" && kind != ICSP:
+		case k == "mirrorSourcePolicy" && kind.HasPolicy():
 			if yamlfield.IsNull(v) {
 				continue
 			}
@@ -105,8 +112,11 @@ func decodeEntry(n *yaml.Node, kind Kind, field string) (Entry, []*FieldError, e
 			e.Policy = Policy(s)
 		default:
 			msg := "is not a field of " + string(kind) + " entries; the API server drops it"
-			if k == "mirrorSourcePolicy" {
+			switch {
+			case k == "mirrorSourcePolicy" && kind == ICSP:
 				msg = "ImageContentSourcePolicy has no mirrorSourcePolicy; convert it to an ImageDigestMirrorSet to set one"
+			case k == "mirrorSourcePolicy":
+				msg = "is not a field of " + string(kind) + " entries: the API server drops it, and the guest's ImageDigestMirrorSet cluster gets no policy"
 			}
 			warnings = append(warnings, &FieldError{Field: f, Msg: msg})
 		}
@@ -166,7 +176,7 @@ func EntriesNode(k Kind, entries []Entry) *yaml.RNode {
 		if len(e.Mirrors) > 0 {
 			m.YNode().Content = append(m.YNode().Content, yaml.NewStringRNode("mirrors").YNode(), yaml.NewListRNode(e.Mirrors...).YNode())
 		}
-		if e.Policy != "" && k != ICSP {
+		if e.Policy != "" && k.HasPolicy() {
 			m.YNode().Content = append(m.YNode().Content, yaml.NewStringRNode("mirrorSourcePolicy").YNode(), yaml.NewStringRNode(string(e.Policy)).YNode())
 		}
 		list.YNode().Content = append(list.YNode().Content, m.YNode())

@@ -6,6 +6,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
+	"github.com/mirrorset/mirrorset/pkg/hypershift"
+	"github.com/mirrorset/mirrorset/pkg/importconf"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
 
@@ -15,6 +17,7 @@ type Input struct {
 	Image *Image
 	// Warnings name objects and fields the cluster ignores.
 	Warnings []string
+	hosted   []hostedCluster // HyperShift guests (hostedcluster.go)
 }
 
 // ReadInput picks the mirror objects and the Image named cluster out of
@@ -36,6 +39,14 @@ func ReadInput(nodes []*yaml.RNode) (*Input, error) {
 				return nil, fmt.Errorf("%s: a second Image named %s (the first is %s)", img.Ref(), ClusterImageName, in.Image.Ref())
 			}
 			in.Image = img
+		case importconf.IsConfigMap(n):
+			if err := in.readMirrorConfigMap(n, i); err != nil {
+				return nil, err
+			}
+		case hypershift.IsHostedCluster(n.GetApiVersion(), n.GetKind()):
+			if err := in.readHostedCluster(n, i); err != nil {
+				return nil, err
+			}
 		default:
 			if _, ok := mirror.KindOf(n.GetApiVersion(), n.GetKind()); !ok {
 				continue
@@ -50,7 +61,7 @@ func ReadInput(nodes []*yaml.RNode) (*Input, error) {
 			in.Sets = append(in.Sets, *set)
 		}
 	}
-	return in, nil
+	return in, in.chooseCluster()
 }
 
 // describeNode names an object that may not decode: "x.yaml: Kind/name".

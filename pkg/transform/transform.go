@@ -64,8 +64,14 @@ func (o *Output) Failed() bool {
 }
 
 // Run runs mirrorset on the mirror objects in, which it does not modify.
-func Run(cfg config.Config, in []*mirror.Set) Output {
-	r := &run{cfg: cfg, origin: map[*mirror.Set]*mirror.Set{}, converted: map[*mirror.Set]bool{}}
+func Run(cfg config.Config, in []*mirror.Set) Output { return RunBeside(cfg, in, nil) }
+
+// RunBeside is Run for objects whose nodes also get the digest mirror lists
+// beside (keyed by source), which stay as they are: consolidation keeps the
+// node's order of all of them, as it does for kept ICSPs. A HostedCluster's
+// entries and the objects its NodePools embed reach the same nodes.
+func RunBeside(cfg config.Config, in []*mirror.Set, beside map[string][][]string) Output {
+	r := &run{cfg: cfg, origin: map[*mirror.Set]*mirror.Set{}, converted: map[*mirror.Set]bool{}, beside: beside}
 	r.checkInput(in)
 	work := r.convert(in)
 	if r.failed() {
@@ -96,6 +102,7 @@ type run struct {
 	results   result.Results
 	origin    map[*mirror.Set]*mirror.Set // work set -> input set it copies
 	converted map[*mirror.Set]bool        // work sets made from an ICSP
+	beside    map[string][][]string       // digest lists of other objects the nodes get
 }
 
 func (r *run) add(rs ...*result.Result) { r.results = append(r.results, rs...) }
@@ -132,7 +139,7 @@ func fileNote(s *mirror.Set) string {
 func (r *run) convert(in []*mirror.Set) []*mirror.Set {
 	existing := map[mirror.Kind]map[string]*mirror.Set{mirror.IDMS: {}, mirror.ITMS: {}}
 	for _, s := range in {
-		if s.Kind != mirror.ICSP {
+		if s.Kind == mirror.IDMS || s.Kind == mirror.ITMS {
 			existing[s.Kind][s.Name] = s
 		}
 	}
@@ -296,6 +303,9 @@ func (r *run) warnNodeOrder(work []*mirror.Set) {
 
 func (r *run) consolidate(work []*mirror.Set, keepEntries bool) []*mirror.Set {
 	fixed := map[string][][]string{}
+	for src, lists := range r.beside {
+		fixed[src] = append(fixed[src], lists...)
+	}
 	for _, s := range work {
 		if s.Kind == mirror.ICSP {
 			for _, e := range s.Entries {
