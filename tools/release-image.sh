@@ -11,9 +11,9 @@
 # and SOURCE_DATE_EPOCH give the same image digests. podman's --timestamp
 # sets the config's and history's times and every file's time in the layer;
 # the build context holds only the files the Dockerfile copies, with fixed
-# modes; the architectures are built in a fixed order (a multi-platform
-# `podman build --platform a,b` builds them in parallel and adds them to the
-# index in the order they finish).
+# modes; the architectures are built one at a time in a fixed order, so that
+# the index lists them in that order (a multi-platform `podman build
+# --platform a,b` builds them in parallel: its order was not checked).
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 DEST ARCH=BINARY..." >&2; exit 2; }
 : "${VERSION:?VERSION is required}" "${SOURCE_DATE_EPOCH:?SOURCE_DATE_EPOCH is required}"
