@@ -222,18 +222,10 @@ func plainOrQuoted(s string) string {
 }
 
 // checkMetadata checks that an object's metadata and its annotations are
-// maps where present: kyaml fails on other metadata with words that name
-// no object, and drops other annotations silently.
+// maps where present (yamlfield.BadMetadata).
 func checkMetadata(obj *yaml.Node, what string) error {
-	meta := field(obj, "metadata")
-	if meta == nil || yamlfield.IsNull(meta) {
-		return nil
-	}
-	if meta.Kind != yaml.MappingNode {
-		return fmt.Errorf("%s: metadata: must be a map (name, namespace, labels, annotations), got %s", what, describe(meta))
-	}
-	if a := field(meta, "annotations"); a != nil && !yamlfield.IsNull(a) && a.Kind != yaml.MappingNode {
-		return fmt.Errorf("%s: metadata.annotations: must be a map of strings, got %s", what, describe(a))
+	if field, want, got := yamlfield.BadMetadata(obj); got != nil {
+		return fmt.Errorf("%s: %s: must be %s, got %s", what, field, want, describe(got))
 	}
 	return nil
 }

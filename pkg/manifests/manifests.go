@@ -20,6 +20,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mirrorset/mirrorset/pkg/yamlfield"
 )
 
 // Stdin is the argument that stands for standard input.
@@ -132,6 +134,9 @@ func Parse(data []byte, path string) ([]*yaml.RNode, error) {
 		out = append(out, items...)
 	}
 	for i, n := range out {
+		if field, want, got := yamlfield.BadMetadata(n.YNode()); got != nil {
+			return nil, fmt.Errorf("object %d (%s): %s: must be %s, got %s", i+1, n.GetKind(), field, want, yamlfield.Describe(got))
+		}
 		if err := annotate(n, path, i); err != nil {
 			return nil, fmt.Errorf("object %d: %w", i+1, err)
 		}

@@ -141,6 +141,9 @@ func TestReadErrors(t *testing.T) {
 		"bad.yaml":    obj("A", "ok") + "---\nkind: [\n",
 		"scalar.yaml": obj("A", "ok") + "---\njust a string\n",
 		"items.yaml":  "apiVersion: v1\nkind: List\nitems: 5\n",
+		// kyaml panics reading annotations from metadata that is no map.
+		"meta.yaml":  obj("A", "ok") + "---\napiVersion: v1\nkind: B\nmetadata: [x]\n",
+		"annos.yaml": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: C\n  metadata:\n    name: c\n    annotations: [a]\n",
 	})
 	tests := []struct {
 		arg  string
@@ -149,6 +152,8 @@ func TestReadErrors(t *testing.T) {
 		{"bad.yaml", []string{"bad.yaml:", "MalformedYAMLError"}},
 		{"scalar.yaml", []string{"scalar.yaml:", "document 2 is not a map"}},
 		{"items.yaml", []string{"items.yaml:", "List items must be a list"}},
+		{"meta.yaml", []string{"meta.yaml:", "object 2 (B): metadata: must be a map", "got a list"}},
+		{"annos.yaml", []string{"annos.yaml:", "object 1 (C): metadata.annotations: must be a map of strings, got a list"}},
 		{"missing.yaml", []string{"missing.yaml", "no such file"}},
 	}
 	for _, tc := range tests {

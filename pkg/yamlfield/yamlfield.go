@@ -116,3 +116,21 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// BadMetadata finds what kyaml cannot read in an object's metadata: the
+// metadata itself or its annotations present but not maps (kyaml panics on
+// the first and drops the second silently). It returns the field, what it
+// must be, and the value found there, or a nil value when both are fine.
+func BadMetadata(obj *yaml.Node) (field, want string, got *yaml.Node) {
+	meta := Lookup(obj, "metadata")
+	if meta == nil || IsNull(meta) {
+		return "", "", nil
+	}
+	if meta.Kind != yaml.MappingNode {
+		return "metadata", "a map (name, namespace, labels, annotations)", meta
+	}
+	if a := Lookup(meta, "annotations"); a != nil && !IsNull(a) && a.Kind != yaml.MappingNode {
+		return "metadata.annotations", "a map of strings", a
+	}
+	return "", "", nil
+}
