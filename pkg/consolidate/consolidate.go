@@ -46,19 +46,25 @@ type Merge struct {
 	Entries int
 	// Mirrors is the merged list, in the node's order.
 	Mirrors []string
+	// Unmerged is true when the node tries the source before a mirror, no
+	// list repeats a mirror, and one list would have to name the source:
+	// the entries are left as they are.
+	Unmerged bool
+	// Order is nil where the lists say one order plainly; else it says
+	// what the node does that they do not.
+	Order *Order
+}
+
+// Order is what the node makes of lists that do not say one order
+// plainly: lists that disagree, repeat a mirror, or name the source before
+// a mirror.
+type Order struct {
 	// NodeOrder is what the node tries, the source included where it
 	// stands before a mirror: the order of the input, which Mirrors keeps.
 	NodeOrder []string
 	// Looped reports that the lists disagree on the order: the node broke
 	// the loop by name, and NodeOrder is the order it chose.
 	Looped bool
-	// Repeats are the mirrors that a list repeats (the API rejects them);
-	// the node's order is what the repeats made of it.
-	Repeats []string
-	// Unmerged is true when the node tries the source before a mirror, no
-	// list repeats a mirror, and one list would have to name the source:
-	// the entries are left as they are.
-	Unmerged bool
 	// WithoutSource is true when a list repeats a mirror and one list
 	// would have to name the source, which the MCO refuses there: a source
 	// with NeverContactSource (the node blocks it as a mirror too) or a
@@ -66,7 +72,10 @@ type Merge struct {
 	// then the node's order without the source, and After the order the
 	// node tries then: the one case where the node's order cannot be kept.
 	WithoutSource bool
-	After         []string
+	// Repeats are the mirrors that a list repeats (the API rejects them);
+	// the node's order is what the repeats made of it.
+	Repeats []string
+	After   []string
 }
 
 // Report is what the filter did.
@@ -113,14 +122,18 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 			policy = stronger(policy, e.Policy)
 		}
 		nodeOrder, looped := NodeOrder(k.source, append(lists, fixed...))
-		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g), NodeOrder: nodeOrder, Looped: looped}
+		m := Merge{Pool: k.pool, Source: k.source, Into: g[0].set, Entries: len(g)}
+		if looped || slices.Contains(nodeOrder, k.source) {
+			// Most sources need no note: the Merges stay small.
+			m.Order = &Order{NodeOrder: nodeOrder, Looped: looped}
+		}
 		// The one list that gives the node its order: nodeOrder, which
 		// names the source only where the node tries it before a mirror.
 		one := nodeOrder
-		if slices.Contains(nodeOrder, k.source) {
-			m.Repeats = repeats(g)
+		if m.Order != nil && slices.Contains(nodeOrder, k.source) {
+			m.Order.Repeats = repeats(g)
 			switch {
-			case m.Repeats == nil:
+			case m.Order.Repeats == nil:
 				// The entries are valid as they are; one list naming
 				// its own source would be stranger than they are.
 				m.Unmerged = true
@@ -131,23 +144,23 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 				// node blocks a NeverContactSource source as a mirror
 				// too, and fails every pull that would try a wildcard.
 				one = dedupe(nodeOrder, k.source)
-				m.WithoutSource = true
+				m.Order.WithoutSource = true
 			}
 		} else if looped {
-			m.Repeats = repeats(g)
+			m.Order.Repeats = repeats(g)
 		}
 		if f.KeepEntries {
 			f.rewrite(g, fixed, one, &m)
 			rep.Merges = append(rep.Merges, m)
 			continue
 		}
-		if m.WithoutSource {
-			m.After, _ = NodeOrder(k.source, append([][]string{one}, fixed...))
-			if !slices.Contains(m.After, k.source) {
+		if m.Order != nil && m.Order.WithoutSource {
+			m.Order.After, _ = NodeOrder(k.source, append([][]string{one}, fixed...))
+			if !slices.Contains(m.Order.After, k.source) {
 				// Beside the fixed lists the order may still move; one
 				// list in the order it moves to stays (see Merge), so a
 				// second run changes nothing.
-				one = m.After
+				one = m.Order.After
 			}
 		}
 		merged := one
@@ -196,8 +209,8 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 // the node's order where the other lists already say it; where they do not,
 // every such entry gets one, which always keeps it (see Merge). An entry
 // without a real mirror, which the node ignores, just loses its repeats.
-// Without the source (WithoutSource), where even that leaves another order
-// beside the other lists, they get one too.
+// Without the source (Order.WithoutSource), where even that leaves another
+// order beside the other lists, they get one too.
 func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
 	var at []int // indexes in g of the entries that repeat a mirror
 	for i, p := range g {
@@ -223,6 +236,7 @@ func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
 		}
 		lists[i] = own
 	}
+	without := m.Order != nil && m.Order.WithoutSource
 	real := func(i int) bool { return (mirror.Entry{Source: m.Source, Mirrors: lists[i]}).HasRealMirror() }
 	order := func() []string {
 		o, _ := NodeOrder(m.Source, append(slices.Clone(lists), fixed...))
@@ -234,7 +248,7 @@ func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
 				lists[i] = slices.Clone(one)
 			}
 		}
-		if m.WithoutSource && !slices.Equal(order(), one) {
+		if without && !slices.Equal(order(), one) {
 			for i := range lists {
 				if real(i) && !slices.Contains(at, i) {
 					at = append(at, i)
@@ -244,8 +258,8 @@ func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
 			slices.Sort(at)
 		}
 	}
-	if m.WithoutSource {
-		m.After = order()
+	if without {
+		m.Order.After = order()
 	}
 	m.Entries = len(at)
 	for _, i := range at {

@@ -110,14 +110,15 @@ func TestFilterKeepsWhatTheNodeSees(t *testing.T) {
 		rep := Filter{}.Filter(out)
 		declared := false
 		for _, m := range rep.Merges {
+			o := orderOf(m)
 			switch {
-			case m.WithoutSource:
+			case o.WithoutSource:
 				declared = true
 			case m.Unmerged:
 				unmerged++
-			case m.Repeats != nil:
+			case o.Repeats != nil:
 				repeated++
-			case m.Looped:
+			case o.Looped:
 				looped++
 			}
 		}
@@ -209,7 +210,7 @@ func TestFilterOrders(t *testing.T) {
 			unmerged, without := false, false
 			for _, m := range rep.Merges {
 				unmerged = unmerged || m.Unmerged
-				without = without || m.WithoutSource
+				without = without || orderOf(m).WithoutSource
 			}
 			if unmerged != tt.unmerged || without != tt.without {
 				t.Errorf("unmerged %v, without the source %v; want %v, %v", unmerged, without, tt.unmerged, tt.without)
@@ -282,4 +283,12 @@ func onlyUnmerged(rep Report) bool {
 		}
 	}
 	return len(rep.Emptied) == 0
+}
+
+// orderOf returns the merge's note on the order, or none.
+func orderOf(m Merge) Order {
+	if m.Order == nil {
+		return Order{}
+	}
+	return *m.Order
 }

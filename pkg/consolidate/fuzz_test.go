@@ -219,14 +219,18 @@ func FuzzConsolidate(f *testing.F) {
 // entries left unmerged are as they came.
 func checkOrder(t *testing.T, k poolSource, m consolidate.Merge, merged bool, before, after []string, in, got []mirror.Entry) {
 	t.Helper()
+	var o consolidate.Order
+	if m.Order != nil {
+		o = *m.Order
+	}
 	switch {
-	case merged && m.WithoutSource:
+	case merged && o.WithoutSource:
 		never := slices.ContainsFunc(in, func(e mirror.Entry) bool { return e.Policy == mirror.NeverContactSource })
-		if !(strings.HasPrefix(k.source, "*.") || never) || !slices.Contains(before, k.source) || m.Repeats == nil {
+		if !(strings.HasPrefix(k.source, "*.") || never) || !slices.Contains(before, k.source) || o.Repeats == nil {
 			t.Fatalf("%v: the source left out of its order %v, but it is neither a wildcard nor blocked among its mirrors with repeats", k, before)
 		}
-		if !slices.Equal(after, m.After) || !slices.Equal(before, m.NodeOrder) {
-			t.Fatalf("%v: the node tried %v and tries %v now, the report says %v and %v", k, before, after, m.NodeOrder, m.After)
+		if !slices.Equal(after, o.After) || !slices.Equal(before, o.NodeOrder) {
+			t.Fatalf("%v: the node tried %v and tries %v now, the report says %v and %v", k, before, after, o.NodeOrder, o.After)
 		}
 	case !slices.Equal(before, after):
 		t.Fatalf("%v: the node tried %v and tries %v now (input %v, output %v)", k, before, after, mirrorLists(in), mirrorLists(got))
@@ -238,8 +242,8 @@ func checkOrder(t *testing.T, k poolSource, m consolidate.Merge, merged bool, be
 		if !mirror.Equal(got, in) {
 			t.Fatalf("%v: left unmerged, but the entries changed: %v -> %v", k, in, got)
 		}
-		if m.Repeats != nil || slices.ContainsFunc(in, func(e mirror.Entry) bool { return hasRepeats(e.Mirrors) }) {
-			t.Fatalf("%v: left unmerged with repeated mirrors %v, which the API rejects: %v", k, m.Repeats, mirrorLists(in))
+		if o.Repeats != nil || slices.ContainsFunc(in, func(e mirror.Entry) bool { return hasRepeats(e.Mirrors) }) {
+			t.Fatalf("%v: left unmerged with repeated mirrors %v, which the API rejects: %v", k, o.Repeats, mirrorLists(in))
 		}
 	}
 }
@@ -265,7 +269,7 @@ func checkKeepEntries(t *testing.T, in []*mirror.Set, fixed map[string][][]strin
 		for j, e := range s.Entries {
 			ie := in[i].Entries[j]
 			m := merges[poolSource{s.Kind.Pool(), e.Source}]
-			if s.Kind == mirror.ICSP || !hasRepeats(ie.Mirrors) && !m.WithoutSource {
+			if s.Kind == mirror.ICSP || !hasRepeats(ie.Mirrors) && (m.Order == nil || !m.Order.WithoutSource) {
 				if !slices.Equal(e.Mirrors, ie.Mirrors) || e.Policy != ie.Policy {
 					t.Fatalf("consolidation off: %s %v changed to %v", s.Name, ie, e)
 				}

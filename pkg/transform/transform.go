@@ -340,6 +340,10 @@ func (r *run) consolidate(work []*mirror.Set, keepEntries bool) []*mirror.Set {
 // orderWarning says what the node does where the lists of a source do not
 // say one order plainly, and what became of them; "" where they do.
 func orderWarning(m consolidate.Merge, keepEntries bool) string {
+	o := m.Order
+	if o == nil {
+		return ""
+	}
 	entries := "this entry"
 	if m.Entries > 1 {
 		entries = fmt.Sprintf("its %d entries", m.Entries)
@@ -347,20 +351,20 @@ func orderWarning(m consolidate.Merge, keepEntries bool) string {
 	switch {
 	case m.Unmerged:
 		why := fmt.Sprintf("the source %q stands among its own %s mirrors", m.Source, m.Pool)
-		if m.Looped {
+		if o.Looped {
 			why = fmt.Sprintf("the %s mirror lists for source %q disagree on the order", m.Pool, m.Source)
 		}
 		kept := "so this entry stays as it is"
 		if m.Entries > 1 {
 			kept = fmt.Sprintf("so its %d entries stay as they are, unmerged", m.Entries)
 		}
-		return fmt.Sprintf("%s, %s: one list cannot say the same; the node tries %s", why, kept, list(m.NodeOrder))
-	case m.Repeats != nil:
+		return fmt.Sprintf("%s, %s: one list cannot say the same; the node tries %s", why, kept, list(o.NodeOrder))
+	case o.Repeats != nil:
 		msg := fmt.Sprintf("the %s mirrors of source %q repeat %s, which the API rejects; with the repeats the node tries %s%s, which is probably not what was meant: a repeated mirror makes a loop, and the node breaks loops by name",
-			m.Pool, m.Source, quoted(m.Repeats), list(m.NodeOrder), sourceFirst(m))
+			m.Pool, m.Source, quoted(o.Repeats), list(o.NodeOrder), sourceFirst(m))
 		switch {
-		case m.WithoutSource:
-			msg += fmt.Sprintf(". %s, so %s become%s %s and the node's order changes to %s", withoutSourceWhy(m), entries, plural(m.Entries, "s", ""), list(m.Mirrors), list(m.After))
+		case o.WithoutSource:
+			msg += fmt.Sprintf(". %s, so %s become%s %s and the node's order changes to %s", withoutSourceWhy(m), entries, plural(m.Entries, "s", ""), list(m.Mirrors), list(o.After))
 		case keepEntries && m.Entries > 1:
 			msg += fmt.Sprintf(". The %d entries that repeat a mirror are rewritten without repeats (the first as %s), so that the node's order does not change", m.Entries, list(m.Mirrors))
 		case keepEntries:
@@ -369,9 +373,9 @@ func orderWarning(m consolidate.Merge, keepEntries bool) string {
 			msg += fmt.Sprintf(". %s become%s one list in that order, %s, so that the node's order does not change", upper(entries), plural(m.Entries, "s", ""), list(m.Mirrors))
 		}
 		return msg + "; write the order you mean as one list"
-	case m.Looped:
+	case o.Looped:
 		return fmt.Sprintf("the %s mirror lists for source %q disagree on the order; the node breaks the loop by name and tries %s, so %s become%s one list in that order, which keeps it; check that it is the order you meant",
-			m.Pool, m.Source, list(m.NodeOrder), entries, plural(m.Entries, "s", ""))
+			m.Pool, m.Source, list(o.NodeOrder), entries, plural(m.Entries, "s", ""))
 	}
 	return ""
 }
@@ -388,11 +392,11 @@ func withoutSourceWhy(m consolidate.Merge) string {
 // sourceFirst says where the node contacts the source, when it does so
 // before a mirror.
 func sourceFirst(m consolidate.Merge) string {
-	i := slices.Index(m.NodeOrder, m.Source)
+	i := slices.Index(m.Order.NodeOrder, m.Source)
 	if i < 0 {
 		return ""
 	}
-	return fmt.Sprintf(" (the source itself before %s)", list(m.NodeOrder[i+1:]))
+	return fmt.Sprintf(" (the source itself before %s)", list(m.Order.NodeOrder[i+1:]))
 }
 
 func quoted(l []string) string {
