@@ -75,7 +75,11 @@ type Order struct {
 	// Repeats are the mirrors that a list repeats (the API rejects them);
 	// the node's order is what the repeats made of it.
 	Repeats []string
-	After   []string
+	// Plain is true when the lists without their repeats, each read in
+	// its own order, give the node the same order: the repeats change
+	// nothing on the node.
+	Plain bool
+	After []string
 }
 
 // Report is what the filter did.
@@ -148,6 +152,9 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 			}
 		} else if looped {
 			m.Order.Repeats = repeats(g)
+		}
+		if m.Order != nil && m.Order.Repeats != nil {
+			m.Order.Plain = plainRepeats(k.source, lists, fixed, nodeOrder)
 		}
 		if f.KeepEntries {
 			f.rewrite(g, fixed, one, &m)
@@ -398,6 +405,17 @@ func stronger(a, b mirror.Policy) mirror.Policy {
 		return b
 	}
 	return a
+}
+
+// plainRepeats reports whether lists, each without its repeats, give the
+// node nodeOrder too.
+func plainRepeats(source string, lists, fixed [][]string, nodeOrder []string) bool {
+	once := make([][]string, 0, len(lists)+len(fixed))
+	for _, l := range lists {
+		once = append(once, dedupe(l, ""))
+	}
+	order, looped := NodeOrder(source, append(once, fixed...))
+	return !looped && equal(order, nodeOrder)
 }
 
 func dedupe(list []string, source string) []string {

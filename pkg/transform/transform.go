@@ -359,6 +359,9 @@ func orderWarning(m consolidate.Merge, keepEntries bool) string {
 			kept = fmt.Sprintf("so its %d entries stay as they are, unmerged", m.Entries)
 		}
 		return fmt.Sprintf("%s, %s: one list cannot say the same; the node tries %s", why, kept, list(o.NodeOrder))
+	case o.Repeats != nil && o.Plain && !o.WithoutSource:
+		return fmt.Sprintf("the %s mirrors of source %q repeat %s, which the API rejects; the repeats change nothing on the node, which tries %s, so they are removed",
+			m.Pool, m.Source, quoted(o.Repeats), list(o.NodeOrder))
 	case o.Repeats != nil:
 		msg := fmt.Sprintf("the %s mirrors of source %q repeat %s, which the API rejects; with the repeats the node tries %s%s, which is probably not what was meant: a repeated mirror makes a loop, and the node breaks loops by name",
 			m.Pool, m.Source, quoted(o.Repeats), list(o.NodeOrder), sourceFirst(m))
