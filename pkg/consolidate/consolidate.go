@@ -221,7 +221,7 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
 	var at []int // indexes in g of the entries that repeat a mirror
 	for i, p := range g {
-		if hasRepeats(p.set.Entries[p.entry].Mirrors) {
+		if HasRepeats(p.set.Entries[p.entry].Mirrors) {
 			at = append(at, i)
 		}
 	}
@@ -278,7 +278,7 @@ func (f Filter) rewrite(g []place, fixed [][]string, one []string, m *Merge) {
 
 func anyRepeats(g []place) bool {
 	for _, p := range g {
-		if hasRepeats(p.set.Entries[p.entry].Mirrors) {
+		if HasRepeats(p.set.Entries[p.entry].Mirrors) {
 			return true
 		}
 	}
@@ -300,7 +300,9 @@ func repeats(g []place) []string {
 	return out
 }
 
-func hasRepeats(l []string) bool {
+// HasRepeats reports whether a mirror list names a mirror twice, which the
+// API rejects in ImageDigestMirrorSet and ImageTagMirrorSet.
+func HasRepeats(l []string) bool {
 	if len(l) < 8 {
 		for i, m := range l {
 			if slices.Contains(l[:i], m) {

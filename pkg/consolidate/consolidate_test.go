@@ -131,7 +131,7 @@ func TestFilterKeepsWhatTheNodeSees(t *testing.T) {
 		}
 		for _, s := range out {
 			for _, e := range s.Entries {
-				if hasRepeats(e.Mirrors) {
+				if HasRepeats(e.Mirrors) {
 					t.Fatalf("case %d: repeated mirrors left in %s: %v", i, s.Name, e.Mirrors)
 				}
 			}

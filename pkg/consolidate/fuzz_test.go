@@ -166,7 +166,7 @@ func FuzzConsolidate(f *testing.F) {
 				t.Fatalf("%v: %d entries after the merge, want 1", k, len(got))
 			}
 			e := got[0]
-			if hasRepeats(e.Mirrors) {
+			if HasRepeats(e.Mirrors) {
 				t.Fatalf("%v: repeated mirrors left: %v", k, e.Mirrors)
 			}
 			if slices.Contains(e.Mirrors, k.source) && len(before) > 0 && !slices.Contains(before, k.source) {
@@ -242,7 +242,7 @@ func checkOrder(t *testing.T, k poolSource, m consolidate.Merge, merged bool, be
 		if !mirror.Equal(got, in) {
 			t.Fatalf("%v: left unmerged, but the entries changed: %v -> %v", k, in, got)
 		}
-		if o.Repeats != nil || slices.ContainsFunc(in, func(e mirror.Entry) bool { return hasRepeats(e.Mirrors) }) {
+		if o.Repeats != nil || slices.ContainsFunc(in, func(e mirror.Entry) bool { return HasRepeats(e.Mirrors) }) {
 			t.Fatalf("%v: left unmerged with repeated mirrors %v, which the API rejects: %v", k, o.Repeats, mirrorLists(in))
 		}
 	}
@@ -269,13 +269,13 @@ func checkKeepEntries(t *testing.T, in []*mirror.Set, fixed map[string][][]strin
 		for j, e := range s.Entries {
 			ie := in[i].Entries[j]
 			m := merges[poolSource{s.Kind.Pool(), e.Source}]
-			if s.Kind == mirror.ICSP || !hasRepeats(ie.Mirrors) && (m.Order == nil || !m.Order.WithoutSource) {
+			if s.Kind == mirror.ICSP || !HasRepeats(ie.Mirrors) && (m.Order == nil || !m.Order.WithoutSource) {
 				if !slices.Equal(e.Mirrors, ie.Mirrors) || e.Policy != ie.Policy {
 					t.Fatalf("consolidation off: %s %v changed to %v", s.Name, ie, e)
 				}
 				continue
 			}
-			if hasRepeats(e.Mirrors) || e.Policy != ie.Policy {
+			if HasRepeats(e.Mirrors) || e.Policy != ie.Policy {
 				t.Fatalf("consolidation off: %s %v became %v", s.Name, ie, e)
 			}
 		}
@@ -294,7 +294,7 @@ func checkKeepEntries(t *testing.T, in []*mirror.Set, fixed map[string][][]strin
 	}
 }
 
-func hasRepeats(l []string) bool {
+func HasRepeats(l []string) bool {
 	for i, m := range l {
 		if slices.Contains(l[:i], m) {
 			return true

@@ -65,7 +65,7 @@ func Check(sources []Source, functionConfig *yaml.RNode) (Findings, error) {
 	for _, src := range sources {
 		for _, obj := range src.Objects {
 			item := obj.Copy()
-			path, index := fileOf(item)
+			path, index := mirror.FileOf(item)
 			if path == "" {
 				// Standard input: name it in the messages, as files are.
 				path = src.Name
@@ -147,20 +147,6 @@ func madeFrom(ref *result.ResourceRef, obj *yaml.RNode, field string) string {
 		return strings.Join(from.EntriesField(), ".")
 	}
 	return ""
-}
-
-func fileOf(n *yaml.RNode) (string, int) {
-	a := n.GetAnnotations()
-	path := a[kioutil.PathAnnotation]
-	if path == "" {
-		path = a[kioutil.LegacyPathAnnotation]
-	}
-	idx := a[kioutil.IndexAnnotation]
-	if idx == "" {
-		idx = a[kioutil.LegacyIndexAnnotation]
-	}
-	i, _ := strconv.Atoi(idx)
-	return path, i
 }
 
 func setPath(n *yaml.RNode, path string) error {

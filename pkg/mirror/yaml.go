@@ -31,7 +31,7 @@ func Decode(node *yaml.RNode, item int) (set *Set, warnings []*FieldError, err e
 // kind say.
 func DecodeAs(node *yaml.RNode, item int, kind Kind) (set *Set, warnings []*FieldError, err error) {
 	set = &Set{Kind: kind, Item: item}
-	set.File, set.FileIndex = fileOf(node)
+	set.File, set.FileIndex = FileOf(node)
 
 	name, err := stringField(node.YNode(), "metadata", "name")
 	if err != nil {
@@ -127,9 +127,9 @@ func decodeEntry(n *yaml.Node, kind Kind, field string) (Entry, []*FieldError, e
 	return e, warnings, nil
 }
 
-// fileOf returns the path and index annotations of node, the new or the
+// FileOf returns the path and index annotations of node, the new or the
 // legacy ones.
-func fileOf(node *yaml.RNode) (string, int) {
+func FileOf(node *yaml.RNode) (string, int) {
 	a := node.GetAnnotations()
 	path := a[kioutil.PathAnnotation]
 	if path == "" {

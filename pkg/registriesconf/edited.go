@@ -5,6 +5,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/containers/image/v5/pkg/sysregistriesv2"
+	apicfgv1 "github.com/openshift/api/config/v1"
+	apioperatorsv1alpha1 "github.com/openshift/api/operator/v1alpha1"
 	"github.com/openshift/runtime-utils/pkg/registries"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
@@ -24,29 +26,53 @@ type Edited struct {
 
 // Edit returns the Edited form of what Render renders from sets and opts.
 func Edit(sets []mirror.Set, opts Options) (*Edited, error) {
-	template := opts.Template
-	if len(template) == 0 {
-		template = []byte(BaseTemplate)
-	}
-	icsp, idms, itms := Typed(sets)
-	var insecure []string
-	if opts.Image != nil {
-		insecure = opts.Image.InsecureRegistries
-	}
-	lists, err := blockedAndAllowed(opts.ReleaseImage, opts.Image, icsp, idms)
+	in, err := prepare(sets, opts)
 	if err != nil {
 		return nil, err
 	}
 	e := &Edited{}
-	if _, err := toml.Decode(string(template), &e.Conf); err != nil {
+	if _, err := toml.Decode(string(in.template), &e.Conf); err != nil {
 		return nil, fmt.Errorf("error unmarshalling registries config: %w", err)
 	}
-	// The condition of Render, which is the MCO's registriesConfigIgnition.
-	if insecure != nil || lists.registriesBlocked != nil || len(icsp) != 0 || len(idms) != 0 || len(itms) != 0 {
-		if err := registries.EditRegistriesConfig(&e.Conf, insecure, lists.registriesBlocked, icsp, idms, itms); err != nil {
+	if in.writes() {
+		if err := registries.EditRegistriesConfig(&e.Conf, in.insecure, in.lists.registriesBlocked, in.icsp, in.idms, in.itms); err != nil {
 			return nil, err
 		}
 		e.Rewritten = true
 	}
 	return e, nil
+}
+
+// prepared is what Render and Edit take from the sets and options before
+// the MCO's renderer runs.
+type prepared struct {
+	template []byte
+	insecure []string
+	lists    registryLists
+	icsp     []*apioperatorsv1alpha1.ImageContentSourcePolicy
+	idms     []*apicfgv1.ImageDigestMirrorSet
+	itms     []*apicfgv1.ImageTagMirrorSet
+}
+
+func prepare(sets []mirror.Set, opts Options) (*prepared, error) {
+	in := &prepared{template: opts.Template}
+	if len(in.template) == 0 {
+		in.template = []byte(BaseTemplate)
+	}
+	in.icsp, in.idms, in.itms = Typed(sets)
+	if opts.Image != nil {
+		in.insecure = opts.Image.InsecureRegistries
+	}
+	var err error
+	if in.lists, err = blockedAndAllowed(opts.ReleaseImage, opts.Image, in.icsp, in.idms); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// writes is the MCO's condition for writing registries.conf
+// (registriesConfigIgnition): something to put in it; an object with no
+// entries still counts.
+func (in *prepared) writes() bool {
+	return in.insecure != nil || in.lists.registriesBlocked != nil || len(in.icsp) != 0 || len(in.idms) != 0 || len(in.itms) != 0
 }

@@ -67,27 +67,16 @@ func Render(sets []mirror.Set, opts Options) (*Result, error) {
 	if err := ValidateImage(opts.Image); err != nil {
 		return nil, err
 	}
-	template := opts.Template
-	if len(template) == 0 {
-		template = []byte(BaseTemplate)
-	}
-	icsp, idms, itms := Typed(sets)
-
-	res := &Result{}
-	var insecure []string
-	if opts.Image != nil {
-		insecure = opts.Image.InsecureRegistries
-	}
-	lists, err := blockedAndAllowed(opts.ReleaseImage, opts.Image, icsp, idms)
+	in, err := prepare(sets, opts)
 	if err != nil {
 		return nil, err
 	}
+	template, insecure, lists, icsp, idms, itms := in.template, in.insecure, in.lists, in.icsp, in.idms, in.itms
+	res := &Result{}
 	res.Warnings = append(res.Warnings, lists.warnings...)
 
-	// registriesConfigIgnition: the file is written only when there is
-	// something to put in it; an object with no entries still counts.
 	conf := template
-	if insecure != nil || lists.registriesBlocked != nil || len(icsp) != 0 || len(idms) != 0 || len(itms) != 0 {
+	if in.writes() {
 		conf, err = updateRegistriesConfig(template, insecure, lists.registriesBlocked, sets, icsp, idms, itms)
 		if err != nil {
 			return nil, fmt.Errorf("could not update registries config with new changes: %w", err)

@@ -456,7 +456,7 @@ func (r *run) checkOutput(work []*mirror.Set) {
 		for i, e := range s.Entries {
 			// The input passed this check, so the policy came from the
 			// default or a settled conflict.
-			if s.Kind != mirror.ICSP && hasDuplicates(e.Mirrors) {
+			if s.Kind != mirror.ICSP && consolidate.HasRepeats(e.Mirrors) {
 				r.add(check.Result(result.Error, s, s.EntryField(i)+".mirrors", "duplicate mirrors: the API rejects them (mirrors is a set); remove them, or set consolidate to true, which does"))
 			}
 			if e.Policy == mirror.NeverContactSource && contains(e.Mirrors, e.Source) {
@@ -478,17 +478,6 @@ func contains(l []string, s string) bool {
 		if x == s {
 			return true
 		}
-	}
-	return false
-}
-
-func hasDuplicates(l []string) bool {
-	seen := make(map[string]bool, len(l))
-	for _, m := range l {
-		if seen[m] {
-			return true
-		}
-		seen[m] = true
 	}
 	return false
 }
