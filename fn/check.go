@@ -1,12 +1,12 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
+	"github.com/spf13/pflag"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/lint"
@@ -32,63 +32,61 @@ usage error.
 Flags:
 `
 
-func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+func checkCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 	output := fs.String("output", "text", "`text` (FILE:LINE:COLUMN: severity: message) or github (GitHub Actions annotations)")
 	configFile := fs.String("config", "", "a functionConfig `file` (ConfigMap or MirrorSetConfig), as the function would get")
-	paths, code, done := parseCommand(fs, checkUsage, args, stdout, stderr, func([]string) error {
+	check := func([]string) error {
 		if *output != "text" && *output != "github" {
 			return fmt.Errorf("--output %q: use text or github", *output)
 		}
 		return nil
-	})
-	if done {
-		return code
 	}
-	if len(paths) == 0 {
-		paths = []string{manifests.Stdin}
-	}
-	cfg, err := migrateFlags{configFile: *configFile}.functionConfig(nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: --config: %v\n", err)
-		return 2
-	}
-	// Every input that reads is checked, so that one run lists every
-	// problem; one that does not is a finding of its own.
-	var found lint.Findings
-	var sources []lint.Source
-	for _, p := range paths {
-		name := p
-		if p == manifests.Stdin {
-			name = manifests.StdinName
+	return check, func(paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		if len(paths) == 0 {
+			paths = []string{manifests.Stdin}
 		}
-		objs, err := manifests.Read([]string{p}, stdin)
+		cfg, err := migrateFlags{configFile: *configFile}.functionConfig(nil)
 		if err != nil {
-			found = append(found, lint.Finding{File: name, Severity: result.Error, Message: readError(err, p)})
-			continue
+			fmt.Fprintf(stderr, "error: --config: %v\n", err)
+			return 2
 		}
-		sources = append(sources, sourcesOf(objs, name)...)
-	}
-	checked, err := lint.Check(sources, cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	found = append(found, checked...)
-	write := writeText
-	if *output == "github" {
-		write = writeGitHub
-	}
-	for _, f := range found {
-		if _, err := io.WriteString(stdout, write(f)); err != nil {
+		// Every input that reads is checked, so that one run lists every
+		// problem; one that does not is a finding of its own.
+		var found lint.Findings
+		var sources []lint.Source
+		for _, p := range paths {
+			name := p
+			if p == manifests.Stdin {
+				name = manifests.StdinName
+			}
+			objs, err := manifests.Read([]string{p}, stdin)
+			if err != nil {
+				found = append(found, lint.Finding{File: name, Severity: result.Error, Message: readError(err, p)})
+				continue
+			}
+			sources = append(sources, sourcesOf(objs, name)...)
+		}
+		checked, err := lint.Check(sources, cfg)
+		if err != nil {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 			return 1
 		}
+		found = append(found, checked...)
+		write := writeText
+		if *output == "github" {
+			write = writeGitHub
+		}
+		for _, f := range found {
+			if _, err := io.WriteString(stdout, write(f)); err != nil {
+				fmt.Fprintf(stderr, "error: %v\n", err)
+				return 1
+			}
+		}
+		if found.Failed() {
+			return 1
+		}
+		return 0
 	}
-	if found.Failed() {
-		return 1
-	}
-	return 0
 }
 
 // sourcesOf splits the objects read for one argument (a folder gives many

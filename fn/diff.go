@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/spf13/pflag"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -56,9 +56,9 @@ type pathList []string
 
 func (p *pathList) String() string     { return strings.Join(*p, " ") }
 func (p *pathList) Set(s string) error { *p = append(*p, s); return nil }
+func (p *pathList) Type() string       { return "path" }
 
-func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
+func diffCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 	var rf renderFlags
 	rf.register(fs)
 	var base, head pathList
@@ -70,7 +70,7 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	version := fs.String("openshift-version", "", "the cluster's OpenShift `version` (4.N) whose rules decide: before 4.13, by mirror-by-digest-only; from 4.17, with node disruption policies (default: the newest)")
 	singleNode := fs.Bool("single-node", false, "the cluster is a single node, which the MCO never drains")
 	var fail nodeimpact.Action
-	positional, code, done := parseCommand(fs, diffUsage, args, stdout, stderr, func(p []string) error {
+	check := func(p []string) error {
 		switch *output {
 		case "text", "markdown", "json":
 		default:
@@ -105,74 +105,72 @@ func runDiff(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return errors.New("give both --base and --head, or --base-ref")
 		}
 		return nil
-	})
-	if done {
-		return code
 	}
-
-	var baseNodes, headNodes []*yaml.RNode
-	var err error
-	if *baseRef != "" {
-		if len(positional) == 0 {
-			positional = []string{"."}
+	return check, func(positional []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		var baseNodes, headNodes []*yaml.RNode
+		var err error
+		if *baseRef != "" {
+			if len(positional) == 0 {
+				positional = []string{"."}
+			}
+			baseNodes, headNodes, err = readGitSides(*baseRef, positional)
+		} else {
+			baseNodes, headNodes, err = readSides(base, head, stdin)
 		}
-		baseNodes, headNodes, err = readGitSides(*baseRef, positional)
-	} else {
-		baseNodes, headNodes, err = readSides(base, head, stdin)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	sides := [2]*diff.Side{}
-	for i, nodes := range [][]*yaml.RNode{baseNodes, headNodes} {
-		if sides[i], err = diff.ReadSide(nodes); err != nil {
-			fmt.Fprintf(stderr, "error: %s: %v\n", sideName(i), err)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
 			return 1
 		}
-	}
-	opts, err := rf.options()
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	rep, err := diff.Compare(sides[0], sides[1], diff.Options{Render: opts, Version: *version, SingleNode: *singleNode})
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	for i, s := range []diff.SideResult{rep.Base, rep.Head} {
-		for _, w := range s.Warnings {
-			fmt.Fprintf(stderr, "warning: %s: %s\n", sideName(i), w)
-		}
-	}
-	switch *output {
-	case "markdown":
-		err = rep.WriteMarkdown(stdout)
-	case "json":
-		err = rep.WriteJSON(stdout)
-	default:
-		err = rep.WriteText(stdout)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	switch {
-	case rep.Refused():
-		for i, s := range []diff.SideResult{rep.Base, rep.Head} {
-			if s.Refused != nil {
-				for _, e := range s.Refused.Errors {
-					fmt.Fprintf(stderr, "error: %s refused by the %s: %s\n", sideName(i), refuserName(s.Refused.By), e)
-				}
+		sides := [2]*diff.Side{}
+		for i, nodes := range [][]*yaml.RNode{baseNodes, headNodes} {
+			if sides[i], err = diff.ReadSide(nodes); err != nil {
+				fmt.Fprintf(stderr, "error: %s: %v\n", sideName(i), err)
+				return 1
 			}
 		}
-		return 1
-	case fail != nodeimpact.None && rep.Impact.Action >= fail:
-		fmt.Fprintf(stderr, "error: the change reaches --fail-on %s: %s\n", *failOn, diff.ActionName(rep.Impact.Action))
-		return 1
+		opts, err := rf.options()
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		rep, err := diff.Compare(sides[0], sides[1], diff.Options{Render: opts, Version: *version, SingleNode: *singleNode})
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		for i, s := range []diff.SideResult{rep.Base, rep.Head} {
+			for _, w := range s.Warnings {
+				fmt.Fprintf(stderr, "warning: %s: %s\n", sideName(i), w)
+			}
+		}
+		switch *output {
+		case "markdown":
+			err = rep.WriteMarkdown(stdout)
+		case "json":
+			err = rep.WriteJSON(stdout)
+		default:
+			err = rep.WriteText(stdout)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		switch {
+		case rep.Refused():
+			for i, s := range []diff.SideResult{rep.Base, rep.Head} {
+				if s.Refused != nil {
+					for _, e := range s.Refused.Errors {
+						fmt.Fprintf(stderr, "error: %s refused by the %s: %s\n", sideName(i), refuserName(s.Refused.By), e)
+					}
+				}
+			}
+			return 1
+		case fail != nodeimpact.None && rep.Impact.Action >= fail:
+			fmt.Fprintf(stderr, "error: the change reaches --fail-on %s: %s\n", *failOn, diff.ActionName(rep.Impact.Action))
+			return 1
+		}
+		return 0
 	}
-	return 0
 }
 
 func refuserName(r diff.Refuser) string {

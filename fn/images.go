@@ -1,9 +1,10 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
+
+	"github.com/spf13/pflag"
 
 	"github.com/mirrorset/mirrorset/pkg/explain"
 	"github.com/mirrorset/mirrorset/pkg/imagepull"
@@ -27,13 +28,12 @@ cannot be read or rendered; 2 for a bad call.
 Flags:
 `
 
-func runImages(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("images", flag.ContinueOnError)
+func imagesCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 	var rf renderFlags
 	rf.register(fs)
 	output := fs.String("output", "text", "`format`: text (a table) or json")
 	failOn := fs.String("fail-on", imagepull.FailOnUnpullable, "exit 1 when `what` is found: unpullable (an image that cannot be pulled), any (also\nimages pulled by tag past digest-only mirrors, short names, bad references) or none")
-	paths, code, done := parseCommand(fs, imagesUsage, args, stdout, stderr, func([]string) error {
+	check := func([]string) error {
 		if *output != "text" && *output != "json" {
 			return fmt.Errorf("--output %q: use text or json", *output)
 		}
@@ -42,44 +42,43 @@ func runImages(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return nil
 		}
 		return fmt.Errorf("--fail-on %q: use unpullable, any or none", *failOn)
-	})
-	if done {
-		return code
 	}
-	nodes, err := readNodes(paths, stdin)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
+	return check, func(paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		nodes, err := readNodes(paths, stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		res, in, err := rf.renderNodes(nodes, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		c, err := imagepull.NewChecker(res.Conf, explain.Origins{Sets: in.Sets, Image: in.Image})
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		defer c.Close()
+		rows, err := imagepull.Table(nodes, c)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		write := imagepull.WriteText
+		if *output == "json" {
+			write = imagepull.WriteJSON
+		}
+		if err := write(stdout, rows); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		if *output == "text" {
+			fmt.Fprintln(stderr, imagepull.Summary(rows))
+		}
+		if imagepull.Fails(rows, *failOn) {
+			return 1
+		}
+		return 0
 	}
-	res, in, err := rf.renderNodes(nodes, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	c, err := imagepull.NewChecker(res.Conf, explain.Origins{Sets: in.Sets, Image: in.Image})
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	defer c.Close()
-	rows, err := imagepull.Table(nodes, c)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	write := imagepull.WriteText
-	if *output == "json" {
-		write = imagepull.WriteJSON
-	}
-	if err := write(stdout, rows); err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	if *output == "text" {
-		fmt.Fprintln(stderr, imagepull.Summary(rows))
-	}
-	if imagepull.Fails(rows, *failOn) {
-		return 1
-	}
-	return 0
 }

@@ -9,6 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/mirrorset/mirrorset/pkg/krm"
 )
@@ -30,6 +34,8 @@ Usage:
                                     convert ICSP files into one file per new object
   mirrorset import [FILE|DIR|-]...  turn a registries.conf into IDMS/ITMS objects
   mirrorset version [--output json] print the version, the commit and the Go version (also --version)
+  mirrorset completion bash|zsh|fish|powershell
+                                    print a shell completion script
   mirrorset COMMAND --help          the flags of a command
   mirrorset --help                  print this help
 
@@ -51,35 +57,144 @@ Input limits (environment variables; sizes take Ki, Mi or Gi; 0 turns a limit of
 Exit code 1 when any result is an error; errors are also printed on stderr.
 `
 
+// runFunc runs a command on its positional arguments, its flags parsed.
+type runFunc func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+// command is a subcommand: setup registers its flags and returns the check
+// of its arguments (a usage error) and what it runs.
+type command struct {
+	name, short, usage string
+	setup              func(*pflag.FlagSet) (func([]string) error, runFunc)
+}
+
+// commands are the subcommands, in the order the help lists them.
+var commands = []command{
+	{"check", "report what the cluster would refuse, at FILE:LINE:COLUMN", checkUsage, checkCommand},
+	{"registries-conf", "print the registries.conf that every node will get", registriesConfUsage, registriesConfCommand},
+	{"explain", "list where a node pulls IMAGE from, and why", explainUsage, explainCommand},
+	{"diff", "say what a change does to the nodes: rollout, drain, reboot", diffUsage, diffCommand},
+	{"images", "list the images of the workloads and whether every node can pull them", imagesUsage, imagesCommand},
+	{"migrate", "convert ICSP files into one file per new object", migrateUsage, migrateCommand},
+	{"import", "turn a registries.conf into IDMS/ITMS objects", importUsage, importCommand},
+	{"version", "print the version, the commit and the Go version", versionUsage, versionCommand},
+}
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// run runs the command line args (without the program name) and returns
+// the exit code: 0 ok, 1 findings or refused, 2 usage error.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		return krm.Run(stdin, stdout, stderr)
+	code := 0
+	root := newRoot(stdin, stdout, stderr, &code)
+	args = longFlags(root, args)
+	if len(args) > 0 && args[0] == "--version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		fmt.Fprint(stdout, usage)
-		return 0
-	case "check":
-		return runCheck(args[1:], stdin, stdout, stderr)
-	case "registries-conf":
-		return runRegistriesConf(args[1:], stdin, stdout, stderr)
-	case "explain":
-		return runExplain(args[1:], stdin, stdout, stderr)
-	case "diff":
-		return runDiff(args[1:], stdin, stdout, stderr)
-	case "images":
-		return runImages(args[1:], stdin, stdout, stderr)
-	case "migrate":
-		return runMigrate(args[1:], stdin, stdout, stderr)
-	case "import":
-		return runImport(args[1:], stdin, stdout, stderr)
-	case "version", "--version":
-		return runVersion(args[1:], stdin, stdout, stderr)
+	root.SetArgs(args)
+	// Every error cobra returns is a bad call (a flag, an argument, a
+	// command): the commands report their own and return their code.
+	cmd, err := root.ExecuteC()
+	if err != nil {
+		fmt.Fprintf(stderr, "error: %v\n", err)
+		if cmd == root {
+			fmt.Fprintln(stderr)
+		}
+		cmd.SetOut(stderr)
+		cmd.HelpFunc()(cmd, nil)
+		return 2
 	}
-	fmt.Fprintf(stderr, "error: unknown argument %q\n\n%s", args[0], usage)
-	return 2
+	return code
+}
+
+// newRoot is the command tree. Its commands print to stdout and stderr,
+// and set code.
+func newRoot(stdin io.Reader, stdout, stderr io.Writer, code *int) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "mirrorset",
+		Short: "turn ImageContentSourcePolicy into ImageDigestMirrorSet/ImageTagMirrorSet",
+		// With no argument, mirrorset is the KRM function; a bare argument
+		// that names no command is a usage error.
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return fmt.Errorf("unknown argument %q", args[0])
+			}
+			return nil
+		},
+		Run: func(*cobra.Command, []string) {
+			*code = krm.Run(stdin, stdout, stderr)
+		},
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	// Handled in run as the version command; declared for help and completion.
+	root.Flags().Bool("version", false, "print the version, as the version command does")
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	cobraHelp := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		w := c.OutOrStdout() // stdout, or stderr after a usage error
+		switch {
+		case c == root:
+			fmt.Fprint(w, usage)
+		case c.Annotations["usage"] != "":
+			fmt.Fprint(w, c.Annotations["usage"])
+			fmt.Fprint(w, c.LocalFlags().FlagUsages())
+		default:
+			cobraHelp(c, args)
+		}
+	})
+	for _, sub := range commands {
+		c := &cobra.Command{
+			Use:           sub.name,
+			Short:         sub.short,
+			Annotations:   map[string]string{"usage": sub.usage},
+			SilenceErrors: true,
+			SilenceUsage:  true,
+		}
+		check, exec := sub.setup(c.Flags())
+		if check != nil {
+			c.Args = func(_ *cobra.Command, args []string) error { return check(args) }
+		}
+		c.Run = func(_ *cobra.Command, args []string) {
+			*code = exec(args, stdin, stdout, stderr)
+		}
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// longFlags turns -name and -name=value into --name and --name=value, the
+// forms the flag package took before the commands moved to cobra (whose
+// pflag reads -abc as the short flags a, b and c; no command has any but
+// -h). It stops at "--" and leaves a flag's value alone.
+func longFlags(root *cobra.Command, args []string) []string {
+	cmd, _, err := root.Find(args)
+	if err != nil || strings.HasPrefix(cmd.Name(), cobra.ShellCompRequestCmd) || cmd.Name() == "completion" {
+		return args
+	}
+	out := make([]string, 0, len(args))
+	value := false // the argument is the value of the flag before it
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if value {
+			value = false
+			out = append(out, a)
+			continue
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
+			a = "-" + a
+		}
+		if name, ok := strings.CutPrefix(a, "--"); ok && !strings.Contains(name, "=") {
+			if f := cmd.Flags().Lookup(name); f != nil && f.NoOptDefVal == "" {
+				value = true
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }

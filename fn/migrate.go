@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +11,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/spf13/pflag"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -55,8 +55,7 @@ type migrateFlags struct {
 	data       map[string]*string // functionConfig fields, as a ConfigMap's data
 }
 
-func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+func migrateCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 	f := migrateFlags{data: map[string]*string{}}
 	fs.StringVar(&f.destDir, "dest-dir", "", "the `folder` to write the new objects into (created if missing)")
 	fs.BoolVar(&f.inPlace, "in-place", false, "rewrite install-config files where they are (other objects still need --dest-dir)")
@@ -71,97 +70,96 @@ func runMigrate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	} {
 		f.data[camel(o.name)] = fs.String(o.name, "", o.help)
 	}
-	paths, code, done := parseCommand(fs, migrateUsage, args, stdout, stderr, func([]string) error {
+	check := func([]string) error {
 		if f.destDir == "" && !f.inPlace {
 			return errors.New("--dest-dir is required (or --in-place, for install-config files)")
 		}
 		return nil
-	})
-	if done {
-		return code
 	}
-	given := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { given[camel(fl.Name)] = true })
+	return check, func(paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		given := map[string]bool{}
+		fs.Visit(func(fl *pflag.Flag) { given[camel(fl.Name)] = true })
 
-	var errs []string
-	cfg, err := f.functionConfig(given)
-	if err != nil {
-		errs = append(errs, err.Error())
-	}
-	if len(paths) == 0 {
-		paths = []string{manifests.Stdin}
-	}
-	// Standard input is read here, so that an install-config there can be
-	// rewritten from its bytes.
-	var stdinData []byte
-	for _, p := range paths {
-		if p == manifests.Stdin && stdinData == nil {
-			if stdinData, err = io.ReadAll(stdin); err != nil {
-				errs = append(errs, err.Error())
-			}
-		}
-	}
-	var nodes []*yaml.RNode
-	for _, p := range paths {
-		ns, err := manifests.Read([]string{p}, bytes.NewReader(stdinData))
+		var errs []string
+		cfg, err := f.functionConfig(given)
 		if err != nil {
 			errs = append(errs, err.Error())
-			continue
 		}
-		nodes = append(nodes, ns...)
-	}
-	nodes, ics, icErrs := f.installConfigs(nodes, cfg, stdinData, stderr)
-	errs = append(errs, icErrs...)
-	items, results := krm.Process(nodes, cfg)
-	for _, r := range results {
-		switch r.Severity {
-		case result.Error:
-			errs = append(errs, r.Message)
-		case result.Warning:
-			fmt.Fprintf(stderr, "warning: %s\n", r.Message)
+		if len(paths) == 0 {
+			paths = []string{manifests.Stdin}
 		}
-	}
-	if len(errs) > 0 {
-		for _, e := range errs {
-			fmt.Fprintf(stderr, "error: %s\n", e)
-		}
-		fmt.Fprintf(stderr, "%d %s; nothing written\n", len(errs), plural(len(errs), "error", "errors"))
-		return 1
-	}
-	files, err := migrated(items)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	if len(files) > 0 && f.destDir == "" {
-		fmt.Fprintf(stderr, "error: --dest-dir is required for the new objects (--in-place rewrites install-config files only)\n")
-		return 1
-	}
-	if len(files) == 0 && len(ics) == 0 {
-		fmt.Fprintln(stderr, "warning: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or install-config found; nothing written")
-		return 0
-	}
-	writes := make(map[string][]byte, len(files)+len(ics))
-	for name, content := range files {
-		writes[filepath.Join(f.destDir, name)] = content
-	}
-	for _, ic := range ics {
-		if f.destDir != "" {
-			name := filepath.Base(ic.path)
-			if ic.path == manifests.StdinName {
-				name = "install-config.yaml"
+		// Standard input is read here, so that an install-config there can be
+		// rewritten from its bytes.
+		var stdinData []byte
+		for _, p := range paths {
+			if p == manifests.Stdin && stdinData == nil {
+				if stdinData, err = io.ReadAll(stdin); err != nil {
+					errs = append(errs, err.Error())
+				}
 			}
-			if _, dup := files[name]; dup {
-				fmt.Fprintf(stderr, "error: two files would be written to %s\n", name)
-				return 1
+		}
+		var nodes []*yaml.RNode
+		for _, p := range paths {
+			ns, err := manifests.Read([]string{p}, bytes.NewReader(stdinData))
+			if err != nil {
+				errs = append(errs, err.Error())
+				continue
 			}
-			writes[filepath.Join(f.destDir, name)] = ic.out
+			nodes = append(nodes, ns...)
 		}
-		if f.inPlace && ic.changed {
-			writes[ic.path] = ic.out // filewrite keeps an existing file's mode
+		nodes, ics, icErrs := f.installConfigs(nodes, cfg, stdinData, stderr)
+		errs = append(errs, icErrs...)
+		items, results := krm.Process(nodes, cfg)
+		for _, r := range results {
+			switch r.Severity {
+			case result.Error:
+				errs = append(errs, r.Message)
+			case result.Warning:
+				fmt.Fprintf(stderr, "warning: %s\n", r.Message)
+			}
 		}
+		if len(errs) > 0 {
+			for _, e := range errs {
+				fmt.Fprintf(stderr, "error: %s\n", e)
+			}
+			fmt.Fprintf(stderr, "%d %s; nothing written\n", len(errs), plural(len(errs), "error", "errors"))
+			return 1
+		}
+		files, err := migrated(items)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		if len(files) > 0 && f.destDir == "" {
+			fmt.Fprintf(stderr, "error: --dest-dir is required for the new objects (--in-place rewrites install-config files only)\n")
+			return 1
+		}
+		if len(files) == 0 && len(ics) == 0 {
+			fmt.Fprintln(stderr, "warning: no ImageContentSourcePolicy, ImageDigestMirrorSet, ImageTagMirrorSet or install-config found; nothing written")
+			return 0
+		}
+		writes := make(map[string][]byte, len(files)+len(ics))
+		for name, content := range files {
+			writes[filepath.Join(f.destDir, name)] = content
+		}
+		for _, ic := range ics {
+			if f.destDir != "" {
+				name := filepath.Base(ic.path)
+				if ic.path == manifests.StdinName {
+					name = "install-config.yaml"
+				}
+				if _, dup := files[name]; dup {
+					fmt.Fprintf(stderr, "error: two files would be written to %s\n", name)
+					return 1
+				}
+				writes[filepath.Join(f.destDir, name)] = ic.out
+			}
+			if f.inPlace && ic.changed {
+				writes[ic.path] = ic.out // filewrite keeps an existing file's mode
+			}
+		}
+		return writeAll(writes, stdout, stderr)
 	}
-	return writeAll(writes, stdout, stderr)
 }
 
 // writeFiles writes files (name to content) into destDir, creating it, all

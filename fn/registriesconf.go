@@ -1,12 +1,11 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/spf13/pflag"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/manifests"
@@ -36,7 +35,7 @@ type renderFlags struct {
 	template     string
 }
 
-func (f *renderFlags) register(fs *flag.FlagSet) {
+func (f *renderFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.releaseImage, "release-image", "", "the cluster's release image `pull spec` (ClusterVersion status.desired.image); with it, a\nblocked registry that holds the payload is dropped or kept as the MCO decides")
 	fs.StringVar(&f.template, "template", "", "the registries.conf `file` the MCO starts from (default: the MCO's own template)")
 }
@@ -53,27 +52,25 @@ func (f *renderFlags) options() (registriesconf.Options, error) {
 	return opts, nil
 }
 
-func runRegistriesConf(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("registries-conf", flag.ContinueOnError)
+func registriesConfCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 	var rf renderFlags
 	rf.register(fs)
-	paths, code, done := parseCommand(fs, registriesConfUsage, args, stdout, stderr, nil)
-	if done {
-		return code
+	var check func([]string) error
+	return check, func(paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		res, _, err := rf.render(paths, stdin, stderr)
+		if err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		if !res.Rewritten {
+			fmt.Fprintln(stderr, "note: nothing to apply: the MCO writes no registries.conf and the nodes keep the template's")
+		}
+		if _, err := stdout.Write(res.Conf); err != nil {
+			fmt.Fprintf(stderr, "error: %v\n", err)
+			return 1
+		}
+		return 0
 	}
-	res, _, err := rf.render(paths, stdin, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	if !res.Rewritten {
-		fmt.Fprintln(stderr, "note: nothing to apply: the MCO writes no registries.conf and the nodes keep the template's")
-	}
-	if _, err := stdout.Write(res.Conf); err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		return 1
-	}
-	return 0
 }
 
 // render reads the objects named by paths and renders what the nodes get;
@@ -111,35 +108,6 @@ type renderError struct{ err error }
 func (e renderError) Error() string { return "the nodes keep their registries.conf: " + e.err.Error() }
 func (e renderError) Unwrap() error { return e.err }
 
-// parseCommand parses a command's flags and arguments, which may come in
-// any order, then check's say on the arguments. Help goes to stdout; a bad
-// call gets its error and the usage on stderr, and exit code 2. done says
-// the command ends here, with code.
-func parseCommand(fs *flag.FlagSet, usage string, args []string, stdout, stderr io.Writer, check func([]string) error) (positional []string, code int, done bool) {
-	// Parse quietly: errors and help are printed here, each to its stream.
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usage)
-		fs.PrintDefaults()
-	}
-	positional, err := parseInterleaved(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(stdout)
-		fs.Usage()
-		return nil, 0, true
-	}
-	if err == nil && check != nil {
-		err = check(positional)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "error: %v\n", err)
-		fs.SetOutput(stderr)
-		fs.Usage()
-		return nil, 2, true
-	}
-	return positional, 0, false
-}
-
 // readInput reads the manifests named by paths (stdin when there are none)
 // and picks the objects registries.conf is rendered from.
 func readInput(paths []string, stdin io.Reader, stderr io.Writer) (*registriesconf.Input, error) {
@@ -171,27 +139,5 @@ func inputOf(nodes []*yaml.RNode, stderr io.Writer) (*registriesconf.Input, erro
 func warn(w io.Writer, warnings []string) {
 	for _, m := range warnings {
 		fmt.Fprintf(w, "warning: %s\n", m)
-	}
-}
-
-// parseInterleaved parses flags given before, between or after the
-// positional arguments (the flag package stops at the first of those), and
-// returns the positional ones. "--" ends the flags; "-" is an argument.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		// After "--", everything is positional.
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			return append(positional, rest...), nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
 	}
 }

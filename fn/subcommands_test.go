@@ -17,12 +17,24 @@ var updateSubcommands = flag.Bool("update-subcommands", false, "rewrite the gold
 
 // subcommands are the entry points these golden cases run, by name.
 var subcommands = map[string]func([]string, io.Reader, io.Writer, io.Writer) int{
-	"registries-conf": runRegistriesConf,
-	"explain":         runExplain,
-	"images":          runImages,
-	"import":          runImport,
+	"registries-conf": runCommand("registries-conf"),
+	"explain":         runCommand("explain"),
+	"images":          runCommand("images"),
+	"import":          runCommand("import"),
 	"migrate":         runMigrate,
 }
+
+// runCommand runs the subcommand name with the arguments it is given.
+func runCommand(name string) func([]string, io.Reader, io.Writer, io.Writer) int {
+	return func(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		return run(append([]string{name}, args...), stdin, stdout, stderr)
+	}
+}
+
+var (
+	runDiff    = runCommand("diff")
+	runMigrate = runCommand("migrate")
+)
 
 // TestSubcommandsGolden runs each testdata/subcommands/<case>/args (the
 // subcommand, then one argument per line; paths are relative to fn/), with

@@ -2,9 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
+
+	"github.com/spf13/pflag"
 
 	"github.com/mirrorset/mirrorset/pkg/version"
 )
@@ -18,10 +19,9 @@ and platform it was built for. "mirrorset --version" prints the same line.
 Flags:
 `
 
-func runVersion(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+func versionCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 	output := fs.String("output", "text", "`text` (one line) or json (for scripts)")
-	_, code, done := parseCommand(fs, versionUsage, args, stdout, stderr, func(p []string) error {
+	check := func(p []string) error {
 		if len(p) > 0 {
 			return fmt.Errorf("unexpected argument %q", p[0])
 		}
@@ -29,20 +29,19 @@ func runVersion(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fmt.Errorf("--output: %q is not text or json", *output)
 		}
 		return nil
-	})
-	if done {
-		return code
 	}
-	info := version.Get()
-	if *output == "json" {
-		b, err := json.MarshalIndent(info, "", "  ")
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
+	return check, func(_ []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		info := version.Get()
+		if *output == "json" {
+			b, err := json.MarshalIndent(info, "", "  ")
+			if err != nil {
+				fmt.Fprintf(stderr, "error: %v\n", err)
+				return 1
+			}
+			fmt.Fprintf(stdout, "%s\n", b)
+			return 0
 		}
-		fmt.Fprintf(stdout, "%s\n", b)
+		fmt.Fprintln(stdout, info)
 		return 0
 	}
-	fmt.Fprintln(stdout, info)
-	return 0
 }

@@ -24,7 +24,11 @@ func TestVersionCommand(t *testing.T) {
 		{args: []string{"version", "--output", "text"}, stdout: want},
 		{args: []string{"version", "--output", "yaml"}, code: 2, stderr: `--output: "yaml" is not text or json`},
 		{args: []string{"version", "extra"}, code: 2, stderr: `unexpected argument "extra"`},
-		{args: []string{"version", "--help"}, stdout: versionUsage + "  -output text\n    \ttext (one line) or json (for scripts) (default \"text\")\n"},
+		{args: []string{"version", "--help"}, stdout: versionUsage + "  -h, --help          help for version\n      --output text   text (one line) or json (for scripts) (default \"text\")\n"},
+		// The flag package's single-dash long flags are still taken.
+		{args: []string{"-version"}, stdout: want},
+		{args: []string{"version", "-output", "text"}, stdout: want},
+		{args: []string{"version", "-output=text"}, stdout: want},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()
