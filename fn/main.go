@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/mirrorset/mirrorset/pkg/imagepull"
 	"github.com/mirrorset/mirrorset/pkg/krm"
 )
 
@@ -65,18 +66,26 @@ type runFunc func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 type command struct {
 	name, short, usage string
 	setup              func(*pflag.FlagSet) (func([]string) error, runFunc)
+	choices            map[string][]string // the values of flags that take one of a few, for completion
 }
 
 // commands are the subcommands, in the order the help lists them.
 var commands = []command{
-	{"check", "report what the cluster would refuse, at FILE:LINE:COLUMN", checkUsage, checkCommand},
-	{"registries-conf", "print the registries.conf that every node will get", registriesConfUsage, registriesConfCommand},
-	{"explain", "list where a node pulls IMAGE from, and why", explainUsage, explainCommand},
-	{"diff", "say what a change does to the nodes: rollout, drain, reboot", diffUsage, diffCommand},
-	{"images", "list the images of the workloads and whether every node can pull them", imagesUsage, imagesCommand},
-	{"migrate", "convert ICSP files into one file per new object", migrateUsage, migrateCommand},
-	{"import", "turn a registries.conf into IDMS/ITMS objects", importUsage, importCommand},
-	{"version", "print the version, the commit and the Go version", versionUsage, versionCommand},
+	{"check", "report what the cluster would refuse, at FILE:LINE:COLUMN", checkUsage, checkCommand, map[string][]string{"output": {"text", "github"}}},
+	{"registries-conf", "print the registries.conf that every node will get", registriesConfUsage, registriesConfCommand, nil},
+	{"explain", "list where a node pulls IMAGE from, and why", explainUsage, explainCommand, nil},
+	{"diff", "say what a change does to the nodes: rollout, drain, reboot", diffUsage, diffCommand, map[string][]string{"output": {"text", "markdown", "json"}, "fail-on": {"rollout", "reload", "drain", "reboot"}}},
+	{"images", "list the images of the workloads and whether every node can pull them", imagesUsage, imagesCommand, map[string][]string{"output": {"text", "json"}, "fail-on": {imagepull.FailOnUnpullable, imagepull.FailOnAny, imagepull.FailOnNone}}},
+	{"migrate", "convert ICSP files into one file per new object", migrateUsage, migrateCommand, map[string][]string{
+		"default-mirror-source-policy": {"NeverContactSource", "AllowContactingSource"},
+		"tag-mirrors":                  {"true", "false"},
+		"consolidate":                  {"true", "false"},
+		"keep-icsp":                    {"true", "false"},
+		"on-policy-conflict":           {"error", "stricter", "looser"},
+		"layout":                       {"preserve", "per-registry"},
+	}},
+	{"import", "turn a registries.conf into IDMS/ITMS objects", importUsage, importCommand, nil},
+	{"version", "print the version, the commit and the Go version", versionUsage, versionCommand, map[string][]string{"output": {"text", "json"}}},
 }
 
 func main() {
@@ -160,6 +169,9 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer, code *int) *cobra.Comman
 		}
 		c.Run = func(_ *cobra.Command, args []string) {
 			*code = exec(args, stdin, stdout, stderr)
+		}
+		for flag, values := range sub.choices {
+			_ = c.RegisterFlagCompletionFunc(flag, cobra.FixedCompletions(values, cobra.ShellCompDirectiveNoFileComp))
 		}
 		root.AddCommand(c)
 	}

@@ -110,6 +110,9 @@ func TestCompletion(t *testing.T) {
 		{[]string{"__complete", "im"}, []string{"images\t", "import\t"}},
 		{[]string{"__complete", "check", "--"}, []string{"--config\t", "--output\t"}},
 		{[]string{"__complete", "diff", "--b"}, []string{"--base\t", "--base-ref\t"}},
+		{[]string{"__complete", "check", "--output", ""}, []string{"text\n", "github\n"}},
+		{[]string{"__complete", "diff", "--fail-on", "d"}, []string{"drain\n"}},
+		{[]string{"__complete", "migrate", "--layout", ""}, []string{"preserve\n", "per-registry\n"}},
 	} {
 		var stdout, stderr bytes.Buffer
 		if code := run(tc.args, strings.NewReader(""), &stdout, &stderr); code != 0 {
