@@ -39,6 +39,9 @@ type Conf struct {
 	// Results are the findings; an error means the entries do not say what
 	// the file says.
 	Results result.Results
+	// Refused is containers/image's loader's error: CRI-O would not load
+	// the file (it is among Results too).
+	Refused error
 }
 
 // Sets returns the objects that carry c's entries, named name: an
@@ -81,6 +84,7 @@ func Decode(conf []byte, file string) (*Conf, error) {
 	// dump of the whole file; topLevel has said so in fewer words.
 	if !result.Failed(c.Results) {
 		if err := load(conf); err != nil {
+			c.Refused = err
 			c.add(result.Error, file, "%v", err)
 		}
 	}
