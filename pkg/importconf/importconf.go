@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -242,7 +243,10 @@ func load(conf []byte) error {
 	sys := &types.SystemContext{SystemRegistriesConfPath: path, SystemRegistriesConfDirPath: filepath.Join(dir, "d")}
 	defer sysregistriesv2.InvalidateCache()
 	if _, err := sysregistriesv2.TryUpdatingCache(sys); err != nil {
-		return fmt.Errorf("containers/image refuses it: %w", err)
+		// The private folder's name changes on every run: keep it out of
+		// the message, which must be the same for the same input.
+		msg := strings.ReplaceAll(err.Error(), "loading registries configuration "+strconv.Quote(path)+": ", "")
+		return fmt.Errorf("containers/image refuses it: %s", strings.ReplaceAll(msg, path, "registries.conf"))
 	}
 	return nil
 }
