@@ -65,4 +65,3 @@ func TestMirrorRegistryRef(t *testing.T) {
 		}
 	}
 }
-
