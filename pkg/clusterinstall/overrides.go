@@ -27,13 +27,17 @@ const (
 	// OverridesField is the field, under spec (ClusterInstance) or
 	// spec.clusters[i] (SiteConfig).
 	OverridesField = "installConfigOverrides"
+	// OverridesAnnotation is where an AgentClusterInstall holds the same
+	// JSON string, which assisted-service merges into the install-config.
+	OverridesAnnotation = "agent-install.openshift.io/install-config-overrides"
 )
 
-// HasOverrides reports whether apiVersion and kind are a ClusterInstance's or
-// a SiteConfig's.
+// HasOverrides reports whether apiVersion and kind are a ClusterInstance's, a
+// SiteConfig's or an AgentClusterInstall's.
 func HasOverrides(apiVersion, kind string) bool {
 	return kind == KindClusterInstance && apiVersion == ClusterInstanceAPIVersion ||
-		kind == KindSiteConfig && apiVersion == SiteConfigAPIVersion
+		kind == KindSiteConfig && apiVersion == SiteConfigAPIVersion ||
+		kind == KindAgentClusterInstall && apiVersion == AgentClusterInstallAPIVersion
 }
 
 // Override is one installConfigOverrides string of an object.
@@ -43,9 +47,16 @@ type Override struct {
 }
 
 // Overrides returns the installConfigOverrides strings of a ClusterInstance
-// or SiteConfig n; a field that is no string is an error result that
+// or SiteConfig n, or the install-config-overrides annotation of an
+// AgentClusterInstall; a field that is no string is an error result that
 // names where.
 func Overrides(n *yaml.RNode, where string) ([]Override, result.Results) {
+	if n.GetKind() == KindAgentClusterInstall {
+		if v, ok := n.GetAnnotations()[OverridesAnnotation]; ok {
+			return []Override{{Field: `metadata.annotations["` + OverridesAnnotation + `"]`, Value: v}}, nil
+		}
+		return nil, nil
+	}
 	spec := yamlfield.Lookup(n.YNode(), "spec")
 	var out []Override
 	var rs result.Results

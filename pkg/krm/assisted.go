@@ -108,7 +108,8 @@ func (s *sources) mirrorConfigMap(j int, cm *yaml.RNode, by string) {
 }
 
 // installConfigOverrides checks the mirror fields of entry i's
-// installConfigOverrides (ClusterInstance, SiteConfig), without changing
+// installConfigOverrides (ClusterInstance, SiteConfig; AgentClusterInstall
+// annotation), without changing
 // the string.
 func (s *sources) installConfigOverrides(i int) error {
 	n, err := s.read(i)

@@ -25,8 +25,10 @@ type edit func(n *yaml.RNode) error
 // NodePool's config ConfigMaps embed, an ImageClusterInstall's
 // spec.imageDigestSources; and it checks, without changing them, the
 // mirror ConfigMap that assisted installs name in mirrorRegistryRef and the
-// installConfigOverrides of ClusterInstances and SiteConfigs. Each is the mirror configuration of another
-// cluster than the list's (a guest, a cluster being installed): its entries
+// installConfigOverrides of ClusterInstances and SiteConfigs (and the
+// AgentClusterInstall annotation they become). Each is the mirror
+// configuration of another cluster than the list's (a guest, a cluster
+// being installed): its entries
 // are checked and consolidated apart from the list's mirror objects, and
 // a guest's entries beside what its NodePools embed, which its nodes get
 // too. It returns the edits to make, by entry. A list without those kinds
@@ -50,6 +52,9 @@ func fieldSources(cfg config.Config, entries []*entry) (map[int]edit, result.Res
 		case clusterinstall.KindAgentServiceConfig, clusterinstall.KindInfraEnv, clusterinstall.KindAgentClusterInstall:
 			if clusterinstall.NamesMirrorConfigMap(e.apiVersion, e.kind) {
 				refs = append(refs, i)
+			}
+			if clusterinstall.HasOverrides(e.apiVersion, e.kind) {
+				overrides = append(overrides, i)
 			}
 		case clusterinstall.KindClusterInstance, clusterinstall.KindSiteConfig:
 			if clusterinstall.HasOverrides(e.apiVersion, e.kind) {
