@@ -30,9 +30,16 @@ func NamesMirrorConfigMap(apiVersion, kind string) bool {
 	case KindAgentServiceConfig, KindInfraEnv:
 		return apiVersion == AgentInstallAPIVersion
 	case KindAgentClusterInstall:
-		return apiVersion == AgentClusterInstallAPIVersion
+		return IsAgentClusterInstall(apiVersion)
 	}
 	return false
+}
+
+// IsAgentClusterInstall reports whether apiVersion is one of the
+// AgentClusterInstall's: v1beta1, or the v1beta2 that assisted-service
+// also serves (api/hiveextension/v1beta2).
+func IsAgentClusterInstall(apiVersion string) bool {
+	return apiVersion == AgentClusterInstallAPIVersion || apiVersion == "extensions.hive.openshift.io/v1beta2"
 }
 
 // MirrorRegistryRef returns the ConfigMap that n's spec.mirrorRegistryRef

@@ -37,7 +37,7 @@ const (
 func HasOverrides(apiVersion, kind string) bool {
 	return kind == KindClusterInstance && apiVersion == ClusterInstanceAPIVersion ||
 		kind == KindSiteConfig && apiVersion == SiteConfigAPIVersion ||
-		kind == KindAgentClusterInstall && apiVersion == AgentClusterInstallAPIVersion
+		kind == KindAgentClusterInstall && IsAgentClusterInstall(apiVersion)
 }
 
 // Override is one installConfigOverrides string of an object.
