@@ -12,10 +12,15 @@
 // imageDigestSources, so a mirrorSourcePolicy there reaches no node.
 //
 // ACM's ClusterInstance (siteconfig.open-cluster-management.io/v1alpha1,
-// stolostron/siteconfig) holds no typed mirror field: its
-// installConfigOverrides is an opaque JSON string that becomes the
-// AgentClusterInstall's install-config-overrides annotation; mirrorset does
-// not read it.
+// stolostron/siteconfig) and ZTP's SiteConfig (ran.openshift.io/v1) hold no
+// typed mirror field: their installConfigOverrides is a JSON string of
+// install-config fields that becomes the AgentClusterInstall's
+// install-config-overrides annotation. CheckOverride reads its mirror
+// fields as an install-config's, and changes nothing.
+//
+// Assisted and agent-based installs name a mirror ConfigMap in
+// mirrorRegistryRef (MirrorRegistryRef): its registries.conf is read by
+// package importconf.
 package clusterinstall
 
 import (

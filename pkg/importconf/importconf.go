@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -39,6 +40,9 @@ type Conf struct {
 	// Results are the findings; an error means the entries do not say what
 	// the file says.
 	Results result.Results
+	// Refused is containers/image's loader's error: CRI-O would not load
+	// the file (it is among Results too).
+	Refused error
 }
 
 // Sets returns the objects that carry c's entries, named name: an
@@ -81,6 +85,7 @@ func Decode(conf []byte, file string) (*Conf, error) {
 	// dump of the whole file; topLevel has said so in fewer words.
 	if !result.Failed(c.Results) {
 		if err := load(conf); err != nil {
+			c.Refused = err
 			c.add(result.Error, file, "%v", err)
 		}
 	}
@@ -238,7 +243,10 @@ func load(conf []byte) error {
 	sys := &types.SystemContext{SystemRegistriesConfPath: path, SystemRegistriesConfDirPath: filepath.Join(dir, "d")}
 	defer sysregistriesv2.InvalidateCache()
 	if _, err := sysregistriesv2.TryUpdatingCache(sys); err != nil {
-		return fmt.Errorf("containers/image refuses it: %w", err)
+		// The private folder's name changes on every run: keep it out of
+		// the message, which must be the same for the same input.
+		msg := strings.ReplaceAll(err.Error(), "loading registries configuration "+strconv.Quote(path)+": ", "")
+		return fmt.Errorf("containers/image refuses it: %s", strings.ReplaceAll(msg, path, "registries.conf"))
 	}
 	return nil
 }

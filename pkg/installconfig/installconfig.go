@@ -74,15 +74,9 @@ func Migrate(data []byte, file string, cfg config.Config) (*Result, error) {
 	add := func(sev result.Severity, field, msg string) {
 		res.Results = append(res.Results, &result.Result{Severity: sev, Message: file + ": " + field + ": " + msg})
 	}
-	ki, ci := keyIndex(root, ContentSources), keyIndex(root, DigestSources)
-	if ci >= 0 && ki >= 0 && nonEmpty(root.Content[ki+1]) && nonEmpty(root.Content[ci+1]) {
-		add(result.Error, ContentSources, "cannot set imageContentSources and imageDigestSources at the same time (the installer refuses it); move the entries into one of them")
+	ki, ci, at, field, ok := inUse(root, add)
+	if !ok {
 		return res, nil
-	}
-	// The one list in use; an empty one beside it goes.
-	at, field := ci, DigestSources
-	if ki >= 0 && nonEmpty(root.Content[ki+1]) || ci < 0 {
-		at, field = ki, ContentSources
 	}
 	if at < 0 {
 		res.Out, res.Changed = data, false
@@ -141,6 +135,54 @@ func Migrate(data []byte, file string, cfg config.Config) (*Result, error) {
 	}
 	res.Out, res.Changed = out2, !bytes.Equal(out2, data)
 	return res, nil
+}
+
+// inUse finds the two fields in the map root and the one in use (at is
+// its key's index, -1 when neither is there); ok is false, with an error
+// added, when both hold entries.
+func inUse(root *yaml.Node, add func(result.Severity, string, string)) (ki, ci, at int, field string, ok bool) {
+	ki, ci = keyIndex(root, ContentSources), keyIndex(root, DigestSources)
+	if ci >= 0 && ki >= 0 && nonEmpty(root.Content[ki+1]) && nonEmpty(root.Content[ci+1]) {
+		add(result.Error, ContentSources, "cannot set imageContentSources and imageDigestSources at the same time (the installer refuses it); move the entries into one of them")
+		return ki, ci, -1, "", false
+	}
+	// The one list in use; an empty one beside it goes.
+	at, field = ci, DigestSources
+	if ki >= 0 && nonEmpty(root.Content[ki+1]) || ci < 0 {
+		at, field = ki, ContentSources
+	}
+	return ki, ci, at, field, true
+}
+
+// Check makes Migrate's checks on the mirror fields of root, the
+// top-level map of an install-config or of a document that the installer
+// merges into one (an install-config override), without consolidating or
+// rewriting anything: both fields at once, the entries' shapes, the
+// installer's rule on sourcePolicy, and the core's checks of the
+// ImageDigestMirrorSet the installer makes of them. Messages start with
+// where, then the field. field is the list in use, "" when there is none.
+func Check(root *yaml.Node, where string, cfg config.Config) (field string, rs result.Results) {
+	add := func(sev result.Severity, f, msg string) {
+		rs = append(rs, &result.Result{Severity: sev, Message: where + ": " + f + ": " + msg})
+	}
+	if root == nil || root.Kind != yaml.MappingNode {
+		return "", nil
+	}
+	_, _, at, field, ok := inUse(root, add)
+	if !ok || at < 0 {
+		return "", rs
+	}
+	set, _, ok := decode(root.Content[at+1], field, where, add)
+	if !ok || set == nil {
+		return field, rs
+	}
+	set.File = where
+	cfg.Layout, cfg.Consolidate, cfg.DefaultMirrorSourcePolicy, cfg.TagMirrors = config.LayoutPreserve, false, "", false
+	out := transform.Run(cfg, []*mirror.Set{set})
+	for _, r := range out.Results {
+		rs = append(rs, &result.Result{Severity: r.Severity, Message: rename(r.Message, set, field)})
+	}
+	return field, rs
 }
 
 func keyIndex(m *yaml.Node, key string) int {

@@ -23,14 +23,18 @@ type edit func(n *yaml.RNode) error
 // fieldSources runs mirrorset on the mirror rules that other objects hold
 // in a field: a HostedCluster's spec.imageContentSources, the ICSPs that a
 // NodePool's config ConfigMaps embed, an ImageClusterInstall's
-// spec.imageDigestSources. Each is the mirror configuration of another
-// cluster than the list's (a guest, a cluster being installed): its entries
+// spec.imageDigestSources; and it checks, without changing them, the
+// mirror ConfigMap that assisted installs name in mirrorRegistryRef and the
+// installConfigOverrides of ClusterInstances and SiteConfigs (and the
+// AgentClusterInstall annotation they become). Each is the mirror
+// configuration of another cluster than the list's (a guest, a cluster
+// being installed): its entries
 // are checked and consolidated apart from the list's mirror objects, and
 // a guest's entries beside what its NodePools embed, which its nodes get
 // too. It returns the edits to make, by entry. A list without those kinds
 // costs one look at each entry's kind.
 func fieldSources(cfg config.Config, entries []*entry) (map[int]edit, result.Results, error) {
-	var hcs, pools, icis []int
+	var hcs, pools, icis, refs, overrides []int
 	for i, e := range entries {
 		switch e.kind {
 		case hypershift.KindHostedCluster:
@@ -45,12 +49,31 @@ func fieldSources(cfg config.Config, entries []*entry) (map[int]edit, result.Res
 			if clusterinstall.IsImageClusterInstall(e.apiVersion, e.kind) {
 				icis = append(icis, i)
 			}
+		case clusterinstall.KindAgentServiceConfig, clusterinstall.KindInfraEnv, clusterinstall.KindAgentClusterInstall:
+			if clusterinstall.NamesMirrorConfigMap(e.apiVersion, e.kind) {
+				refs = append(refs, i)
+			}
+			if clusterinstall.HasOverrides(e.apiVersion, e.kind) {
+				overrides = append(overrides, i)
+			}
+		case clusterinstall.KindClusterInstance, clusterinstall.KindSiteConfig:
+			if clusterinstall.HasOverrides(e.apiVersion, e.kind) {
+				overrides = append(overrides, i)
+			}
 		}
 	}
-	if hcs == nil && pools == nil && icis == nil {
+	if hcs == nil && pools == nil && icis == nil && refs == nil && overrides == nil {
 		return nil, nil, nil
 	}
 	s := &sources{cfg: cfg, entries: entries, edits: map[int]edit{}, guests: map[string]*guest{}, configs: map[int]*nodePoolConfig{}}
+	if err := s.mirrorConfigMaps(refs); err != nil {
+		return nil, nil, err
+	}
+	for _, i := range overrides {
+		if err := s.installConfigOverrides(i); err != nil {
+			return nil, nil, err
+		}
+	}
 	for _, i := range icis {
 		if err := s.imageClusterInstall(i); err != nil {
 			return nil, nil, err
