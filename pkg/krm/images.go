@@ -20,7 +20,9 @@ import (
 // path only the items of the kinds that hold images, and that mention
 // one, are parsed. err is a failure to parse an item, which sends the
 // fast path to the full parse; the check's own failures are a warning.
-func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool) (result.Results, error) {
+// conf is the registries.conf of outs that nodeView rendered, nil when it
+// rendered none: it is rendered here then.
+func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool, conf []byte) (result.Results, error) {
 	if cfg.ImagePullCheck == config.ImagePullOff || !hasRules(img, outs) {
 		return nil, nil
 	}
@@ -41,11 +43,14 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 	for i, o := range outs {
 		sets[i] = *o.Set
 	}
-	res, err := registriesconf.Render(sets, registriesconf.Options{Image: img})
-	if err != nil {
-		return nil, nil // nodeView and transform report why nothing renders
+	if conf == nil {
+		res, err := registriesconf.Render(sets, registriesconf.Options{Image: img})
+		if err != nil {
+			return nil, nil // nodeView and transform report why nothing renders
+		}
+		conf = res.Conf
 	}
-	c, err := imagepull.NewChecker(res.Conf, explain.Origins{Sets: sets, Image: img})
+	c, err := imagepull.NewChecker(conf, explain.Origins{Sets: sets, Image: img})
 	if err != nil {
 		return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
 	}
