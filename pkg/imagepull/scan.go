@@ -114,7 +114,7 @@ func Scan(raw []byte, apiVersion, kind string) (refs []Ref, ok bool) {
 	s := scanner{}
 	err := s.run(raw, func(path []string, value string) bool {
 		joined := strings.Join(path, "\x00")
-		if joined == "metadata\x00annotations\x00config.kubernetes.io/local-config" {
+		if joined == "metadata\x00annotations\x00"+localConfigKey {
 			return false
 		}
 		if path[len(path)-1] != "image" {
@@ -153,12 +153,14 @@ func Scan(raw []byte, apiVersion, kind string) (refs []Ref, ok bool) {
 	return refs, true
 }
 
+const localConfigKey = "config.kubernetes.io/local-config"
+
 // frame is a map or sequence the scanner is in.
 type frame struct {
 	col   int
 	seq   bool
 	index int      // seq: the current element
-	keys  []string // map: the keys so far
+	keys  [][]byte // map: the keys so far
 	path  []string
 }
 
@@ -166,8 +168,10 @@ type frame struct {
 type scanner struct {
 	stack []frame
 	// pending is the path of a key without a value on its line, which a
-	// nested block (deeper, or a sequence at the key's column) takes.
-	pending    []string
+	// nested block (deeper, or a sequence at the key's column) takes:
+	// pendingKey under the path of pendingIn, made when a block opens.
+	pendingIn  []string
+	pendingKey string
 	pendingCol int
 	hasPending bool
 	rootCol    int
@@ -219,7 +223,7 @@ func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool)
 			}
 			// What follows the dash opens at its column.
 			top := &s.stack[len(s.stack)-1]
-			s.pending, s.pendingCol, s.hasPending = append(slices.Clip(top.path), "["+strconv.Itoa(top.index)+"]"), col-1, true
+			s.pendingIn, s.pendingKey, s.pendingCol, s.hasPending = top.path, "["+strconv.Itoa(top.index)+"]", col-1, true
 		}
 		key, value, isKey := splitKey(rest)
 		if !isKey {
@@ -234,13 +238,15 @@ func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool)
 			return true
 		}
 		top := &s.stack[len(s.stack)-1]
-		path := append(slices.Clip(top.path), key)
-		if key == "image" && (len(value) == 0 || !isQuoted(value) && !bytes.Contains(value, []byte("/"))) {
+		// Only these keys concern Scan: the rest are read for their form.
+		named := string(key) == "image" || string(key) == localConfigKey
+		path := func() []string { return append(slices.Clip(top.path), string(key)) }
+		if string(key) == "image" && (len(value) == 0 || !isQuoted(value) && !bytes.Contains(value, []byte("/"))) {
 			return true // null, a block, or a plain value YAML may not read as a string
 		}
 		if len(value) == 0 || value[0] == '#' {
-			s.pending, s.pendingCol, s.hasPending = path, col, true
-			if !scalar(path, "") {
+			s.pendingIn, s.pendingKey, s.pendingCol, s.hasPending = top.path, string(key), col, true
+			if named && !scalar(path(), "") {
 				return true
 			}
 			continue
@@ -261,7 +267,7 @@ func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool)
 					raw = raw[1:]
 				}
 			}
-			if key == "image" || !scalar(path, "") {
+			if string(key) == "image" || named && !scalar(path(), "") {
 				return true
 			}
 			continue
@@ -270,7 +276,7 @@ func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool)
 		if !ok {
 			return true
 		}
-		if !scalar(path, str) {
+		if named && !scalar(path(), str) {
 			return true
 		}
 	}
@@ -287,7 +293,7 @@ func (s *scanner) dash(col int) bool {
 		s.hasPending = false
 		return true
 	case s.hasPending && col >= s.pendingCol && !(top.seq):
-		s.stack = append(s.stack, frame{col: col, seq: true, path: s.pending})
+		s.stack = append(s.stack, frame{col: col, seq: true, path: s.pendingPath()})
 		s.hasPending = false
 		return true
 	}
@@ -295,20 +301,30 @@ func (s *scanner) dash(col int) bool {
 }
 
 // key adds key to the map at col, opening it when a pending slot takes it.
-func (s *scanner) key(col int, key string) bool {
+func (s *scanner) key(col int, key []byte) bool {
 	s.popTo(col, false)
 	top := &s.stack[len(s.stack)-1]
 	if s.hasPending && col > s.pendingCol && (top.col < col || top.seq) {
-		s.stack = append(s.stack, frame{col: col, path: s.pending})
+		s.stack = append(s.stack, frame{col: col, path: s.pendingPath()})
 		s.hasPending = false
 		top = &s.stack[len(s.stack)-1]
 	}
 	s.hasPending = false
-	if top.seq || top.col != col || slices.Contains(top.keys, key) {
+	if top.seq || top.col != col {
 		return false
+	}
+	for _, k := range top.keys {
+		if bytes.Equal(k, key) {
+			return false
+		}
 	}
 	top.keys = append(top.keys, key)
 	return true
+}
+
+// pendingPath is the path of the pending slot.
+func (s *scanner) pendingPath() []string {
+	return append(slices.Clip(s.pendingIn), s.pendingKey)
 }
 
 // popTo leaves the frames that end before a node at col: the deeper ones,
@@ -325,18 +341,18 @@ func (s *scanner) popTo(col int, dash bool) {
 }
 
 // splitKey splits `key: value` or `key:`, for keys of plain characters.
-func splitKey(rest []byte) (key string, value []byte, ok bool) {
+func splitKey(rest []byte) (key, value []byte, ok bool) {
 	i := 0
 	for i < len(rest) && plainKeyByte(rest[i]) {
 		i++
 	}
 	if i == 0 || i == len(rest) || rest[i] != ':' {
-		return "", rest, false
+		return nil, rest, false
 	}
 	if i+1 < len(rest) && rest[i+1] != ' ' {
-		return "", rest, false
+		return nil, rest, false
 	}
-	return string(rest[:i]), bytes.TrimLeft(rest[i+1:], " "), true
+	return rest[:i], bytes.TrimLeft(rest[i+1:], " "), true
 }
 
 func plainKeyByte(b byte) bool {
