@@ -66,6 +66,15 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 	var held []holding
 	for _, e := range holders {
 		if e.node == nil {
+			// Look closer only at an item whose image lines, read
+			// without a parse, may hold a finding.
+			look, err := needsParse(c, e.item.Raw())
+			if err != nil {
+				return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
+			}
+			if !look {
+				continue
+			}
 			if refs, ok := imagepull.Scan(e.item.Raw(), e.apiVersion, e.kind); ok {
 				found, err := anyFinding(c, refs)
 				if err != nil {
@@ -74,14 +83,6 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 				if found {
 					held = append(held, holding{e: e, refs: refs, scanned: true})
 				}
-				continue
-			}
-			// Parse only an item whose image lines may hold a finding.
-			look, err := needsParse(c, e.item.Raw())
-			if err != nil {
-				return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
-			}
-			if !look {
 				continue
 			}
 		}
