@@ -133,6 +133,17 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 			c.cache[image] = v
 			return v, nil
 		}
+		// A reference plainly of the grammar's simple forms is read
+		// without its regular expressions: the registry's verdict, when
+		// one is known, holds as below.
+		if ref, byDigest, ok := plainRef(image, name); ok && c.uniform(reg) {
+			if t, ok := c.byRegistry[reg.Prefix+"\x00"+strconv.FormatBool(byDigest)]; ok {
+				v := *t
+				v.Image, v.Ref = image, ref
+				c.cache[image] = &v
+				return &v, nil
+			}
+		}
 	}
 	// The verdict of one [[registry]] and kind of pull holds for every
 	// image under it when no registry is nested inside the locations the
@@ -308,4 +319,104 @@ func explicitName(image string) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// plainRef reads image, whose repository as written is name (see
+// explicitName), when it is in a plain subset of the reference grammar of
+// containers/image's docker/reference: a lower-case host with an optional
+// port, path components of lower-case letters and digits joined by one
+// '.', '_' or '-', and a tag or a sha256 digest or neither. It returns the
+// reference as ParseRef spells it (":latest" added) and whether it is by
+// digest; ok is false for anything else, which the full parse reads.
+func plainRef(image, name string) (ref string, byDigest, ok bool) {
+	if len(name) > reference.NameTotalLengthMax || !plainName(name) {
+		return "", false, false
+	}
+	rest := image[len(name):]
+	switch {
+	case rest == "":
+		return name + ":latest", false, true
+	case rest[0] == ':':
+		if !plainTag(rest[1:]) {
+			return "", false, false
+		}
+		return image, false, true
+	case strings.HasPrefix(rest, "@sha256:"):
+		if !lowerHex(rest[len("@sha256:"):], 64) {
+			return "", false, false
+		}
+		return image, true, true
+	}
+	return "", false, false
+}
+
+// plainName reports whether name is host[:port]/component[/component...]
+// in the plain subset that plainRef describes.
+func plainName(name string) bool {
+	slash := strings.IndexByte(name, '/')
+	if slash < 0 {
+		return false
+	}
+	host, port, hasPort := strings.Cut(name[:slash], ":")
+	if hasPort && (port == "" || strings.Trim(port, "0123456789") != "") {
+		return false
+	}
+	for _, label := range strings.Split(host, ".") {
+		if !plainComponent(label, "-") {
+			return false
+		}
+	}
+	for _, component := range strings.Split(name[slash+1:], "/") {
+		if !plainComponent(component, "._-") {
+			return false
+		}
+	}
+	return true
+}
+
+// plainComponent reports whether s is runs of [a-z0-9] joined by single
+// separators of seps.
+func plainComponent(s, seps string) bool {
+	if s == "" {
+		return false
+	}
+	sep := true // no separator first
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case b >= 'a' && b <= 'z' || b >= '0' && b <= '9':
+			sep = false
+		case strings.IndexByte(seps, b) >= 0 && !sep:
+			sep = true
+		default:
+			return false
+		}
+	}
+	return !sep
+}
+
+// plainTag reports whether s is a tag: [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}.
+func plainTag(s string) bool {
+	if s == "" || len(s) > 128 || s[0] == '.' || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; !(b >= '0' && b <= '9' || b >= 'a' && b <= 'f') {
+			return false
+		}
+	}
+	return true
 }

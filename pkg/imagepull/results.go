@@ -45,28 +45,95 @@ func Results(findings []Finding, sev Severity, explain func(image string) (*Verd
 	if sev == SeverityOff {
 		return nil, nil
 	}
-	// An image, with every field that names it.
-	type image struct {
-		first  Finding
-		others []Ref
+	var rs result.Results
+	err := fold(findings, layout{
+		shown: func(im *foldedImage) error {
+			v := im.first.Verdict
+			if v.Status != Unparseable && v.Status != ShortName {
+				var err error
+				if v, err = explain(v.Image); err != nil {
+					return err
+				}
+			}
+			msg := im.first.Ref.Where() + ": " + message(im.first.Ref, v)
+			if n := len(im.others); n > 0 {
+				msg += fmt.Sprintf(" (also in %d more %s: %s)", n, plural(n, "field", "fields"), names(im.others, namedOthers))
+			}
+			rs = append(rs, im.first.Ref.Object.Result(severityOf(v.Status, sev), im.first.Ref.Field, msg))
+			return nil
+		},
+		more: func(g *group, more []string) {
+			msg := fmt.Sprintf("%d more %s under %s %s, for the same reason: %s", len(more), plural(len(more), "image", "images"), g.registry, summary(g.status), list(more, 5))
+			rs = append(rs, &result.Result{Severity: severityOf(g.status, sev), Message: msg})
+		},
+		rest: func(s Status, imgs []string) {
+			msg := fmt.Sprintf("%d more %s %s: %s; `mirrorset images` lists them all", len(imgs), plural(len(imgs), "image", "images"), summary(s), list(imgs, 5))
+			rs = append(rs, &result.Result{Severity: severityOf(s, sev), Message: msg})
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
-	// The images of one registry with one verdict.
-	type group struct {
-		status   Status
-		registry string
-		images   []*image
-	}
+	return rs, nil
+}
+
+// Shown reports which of findings Results names by their object and field
+// (Ref.Where): the first field of each image it shows, and the first of
+// its other fields that the result names. Of the others Results reads only
+// the image (Ref.Image), and whether the reference is a string.
+func Shown(findings []Finding) []bool {
+	shown := make([]bool, len(findings))
+	fold(findings, layout{shown: func(im *foldedImage) error {
+		shown[im.firstAt] = true
+		for _, at := range im.othersAt[:min(len(im.othersAt), namedOthers)] {
+			shown[at] = true
+		}
+		return nil
+	}, more: func(*group, []string) {}, rest: func(Status, []string) {}})
+	return shown
+}
+
+// namedOthers is how many of an image's other fields its result names.
+const namedOthers = 3
+
+// foldedImage is an image with every field that names it.
+type foldedImage struct {
+	first    Finding
+	others   []Ref
+	firstAt  int
+	othersAt []int
+}
+
+// group is the images of one registry with one verdict.
+type group struct {
+	status   Status
+	registry string
+	images   []*foldedImage
+}
+
+// layout is what fold calls, in the order of the results: for an image
+// shown, for the images of a group counted together, and for the images
+// counted by verdict past MaxShown.
+type layout struct {
+	shown func(im *foldedImage) error
+	more  func(g *group, more []string)
+	rest  func(s Status, imgs []string)
+}
+
+// fold decides which images Results shows and which it counts.
+func fold(findings []Finding, l layout) error {
 	var groups []*group
 	byGroup := map[string]*group{}
-	byImage := map[string]*image{}
-	for _, f := range findings {
+	byImage := map[string]*foldedImage{}
+	for i, f := range findings {
 		v := f.Verdict
 		key := string(v.Status) + "\x00" + f.Ref.Image + "\x00" + f.Ref.NotString
 		if im, ok := byImage[key]; ok {
 			im.others = append(im.others, f.Ref)
+			im.othersAt = append(im.othersAt, i)
 			continue
 		}
-		im := &image{first: f}
+		im := &foldedImage{first: f, firstAt: i}
 		byImage[key] = im
 		gkey := string(v.Status) + "\x00" + v.Registry
 		g, ok := byGroup[gkey]
@@ -77,7 +144,6 @@ func Results(findings []Finding, sev Severity, explain func(image string) (*Verd
 		}
 		g.images = append(g.images, im)
 	}
-	var rs result.Results
 	rest := map[Status][]string{}
 	var restOrder []Status
 	shown := 0
@@ -101,31 +167,19 @@ func Results(findings []Finding, sev Severity, explain func(image string) (*Verd
 			}
 			perRegistry--
 			shown++
-			v := im.first.Verdict
-			if v.Status != Unparseable && v.Status != ShortName {
-				var err error
-				if v, err = explain(v.Image); err != nil {
-					return nil, err
-				}
+			if err := l.shown(im); err != nil {
+				return err
 			}
-			msg := im.first.Ref.Where() + ": " + message(im.first.Ref, v)
-			if n := len(im.others); n > 0 {
-				msg += fmt.Sprintf(" (also in %d more %s: %s)", n, plural(n, "field", "fields"), names(im.others, 3))
-			}
-			rs = append(rs, im.first.Ref.Object.Result(severityOf(v.Status, sev), im.first.Ref.Field, msg))
 		}
 		if len(more) > 0 {
 			shown++
-			msg := fmt.Sprintf("%d more %s under %s %s, for the same reason: %s", len(more), plural(len(more), "image", "images"), g.registry, summary(g.status), list(more, 5))
-			rs = append(rs, &result.Result{Severity: severityOf(g.status, sev), Message: msg})
+			l.more(g, more)
 		}
 	}
 	for _, s := range restOrder {
-		imgs := rest[s]
-		msg := fmt.Sprintf("%d more %s %s: %s; `mirrorset images` lists them all", len(imgs), plural(len(imgs), "image", "images"), summary(s), list(imgs, 5))
-		rs = append(rs, &result.Result{Severity: severityOf(s, sev), Message: msg})
+		l.rest(s, rest[s])
 	}
-	return rs, nil
+	return nil
 }
 
 func severityOf(s Status, sev Severity) result.Severity {
@@ -166,12 +220,17 @@ func display(f Finding) string {
 	return f.Ref.Image
 }
 
+// names names the first n of refs (the ones Shown marks) and counts the
+// rest.
 func names(refs []Ref, n int) string {
 	var s []string
-	for _, r := range refs {
+	for _, r := range refs[:min(len(refs), n)] {
 		s = append(s, r.Where())
 	}
-	return list(s, n)
+	if len(refs) > n {
+		return strings.Join(s, ", ") + fmt.Sprintf(", and %d more", len(refs)-n)
+	}
+	return strings.Join(s, ", ")
 }
 
 func list(s []string, n int) string {

@@ -1,6 +1,11 @@
 package imagepull
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+	"strconv"
+	"strings"
+)
 
 // Candidates returns the values of the lines of raw (an item's YAML) whose
 // key is image, as written on one line, plain or quoted: a superset of
@@ -79,4 +84,314 @@ func oneLineValue(v []byte) (string, bool) {
 		v = v[:i]
 	}
 	return string(bytes.TrimRight(v, " ")), true
+}
+
+// Scan returns the references that Find returns for an item of apiVersion
+// and kind (its bytes raw, as a list holds them: "- " and its fields), Image and Field set, in
+// Find's order, without a parse, when raw is in the plain block form it
+// reads whole: keys of plain characters, each once in its map, one-line
+// scalars, block scalars, empty flow collections, images that are quoted
+// or plain with a '/' (which YAML reads as strings only). ok is false for
+// anything else, for a List, and for an item with the local-config
+// annotation: only a parse tells then. The KRM check counts the findings
+// it does not show from Scan, and parses the items it names.
+func Scan(raw []byte, apiVersion, kind string) (refs []Ref, ok bool) {
+	gk := groupKind{groupOf(apiVersion), kind}
+	var targets []string // paths Find reads, joined by \x00
+	if path, ok := imageFields[gk]; ok {
+		targets = append(targets, strings.Join(path, "\x00"))
+	}
+	spec, isPod := podSpecs[gk]
+	if len(targets) == 0 && !isPod {
+		return nil, false
+	}
+	podSpec := strings.Join(spec, "\x00") + "\x00"
+	type found struct {
+		rank, index int
+		ref         Ref
+	}
+	var all []found
+	s := scanner{}
+	err := s.run(raw, func(path []string, value string) bool {
+		joined := strings.Join(path, "\x00")
+		if joined == "metadata\x00annotations\x00"+localConfigKey {
+			return false
+		}
+		if path[len(path)-1] != "image" {
+			return true
+		}
+		for _, t := range targets {
+			if joined == t {
+				all = append(all, found{-1, 0, Ref{Image: value, Field: strings.Join(path, ".")}})
+			}
+		}
+		if isPod && strings.HasPrefix(joined, podSpec) && len(path) == len(spec)+3 {
+			list, at := path[len(spec)], path[len(spec)+1]
+			rank := slices.Index(containerLists, list)
+			if rank >= 0 && strings.HasPrefix(at, "[") {
+				i, _ := strconv.Atoi(at[1 : len(at)-1])
+				all = append(all, found{rank, i, Ref{Image: value, Field: strings.Join(spec, ".") + "." + list + at + ".image"}})
+			}
+		}
+		return true
+	})
+	if err {
+		return nil, false
+	}
+	slices.SortStableFunc(all, func(a, b found) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
+		}
+		return a.index - b.index
+	})
+	for _, f := range all {
+		if f.ref.Image == "" {
+			continue // an empty image names none, as in Find
+		}
+		refs = append(refs, f.ref)
+	}
+	return refs, true
+}
+
+const localConfigKey = "config.kubernetes.io/local-config"
+
+// frame is a map or sequence the scanner is in.
+type frame struct {
+	col   int
+	seq   bool
+	index int      // seq: the current element
+	keys  [][]byte // map: the keys so far
+	path  []string
+}
+
+// scanner reads the plain block YAML that Scan describes, line by line.
+type scanner struct {
+	stack []frame
+	// pending is the path of a key without a value on its line, which a
+	// nested block (deeper, or a sequence at the key's column) takes:
+	// pendingKey under the path of pendingIn, made when a block opens.
+	pendingIn  []string
+	pendingKey string
+	pendingCol int
+	hasPending bool
+	rootCol    int
+}
+
+// run calls scalar for every key whose value is a one-line scalar, with
+// the value as YAML reads it when the key is image ("" when it is not, or
+// the value is not a string that Scan reads). scalar returns false to stop.
+// failed is true when raw is not in the form read, or scalar stopped.
+func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool) (failed bool) {
+	first := true
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if bytes.IndexByte(line, '\t') >= 0 || bytes.IndexByte(line, '\r') >= 0 {
+			return true
+		}
+		rest := bytes.TrimLeft(line, " ")
+		col := len(line) - len(rest)
+		if len(rest) == 0 || rest[0] == '#' {
+			continue
+		}
+		if first {
+			first = false
+			if !bytes.HasPrefix(rest, []byte("- ")) {
+				return true // not an element of the list's items
+			}
+			rest = bytes.TrimLeft(rest[2:], " ")
+			col = len(line) - len(rest)
+			s.rootCol = col
+			s.stack = []frame{{col: col}}
+		} else if col < s.rootCol {
+			return true
+		}
+		// Dashes: sequence elements, possibly nested on one line.
+		for bytes.HasPrefix(rest, []byte("- ")) || bytes.Equal(rest, []byte("-")) {
+			if len(rest) == 1 || !s.dash(col) {
+				return true
+			}
+			after := bytes.TrimLeft(rest[2:], " ")
+			col += len(rest) - len(after)
+			rest = after
+			if len(rest) == 0 || rest[0] == '#' {
+				return true // an element on later lines
+			}
+			// What follows the dash opens at its column.
+			top := &s.stack[len(s.stack)-1]
+			s.pendingIn, s.pendingKey, s.pendingCol, s.hasPending = top.path, "["+strconv.Itoa(top.index)+"]", col-1, true
+		}
+		key, value, isKey := splitKey(rest)
+		if !isKey {
+			// A scalar element of a sequence, on the dash's line.
+			if !s.hasPending || s.pendingCol != col-1 || !plainValue(value) {
+				return true
+			}
+			s.hasPending = false
+			continue
+		}
+		if !s.key(col, key) {
+			return true
+		}
+		top := &s.stack[len(s.stack)-1]
+		// Only these keys concern Scan: the rest are read for their form.
+		named := string(key) == "image" || string(key) == localConfigKey
+		path := func() []string { return append(slices.Clip(top.path), string(key)) }
+		if string(key) == "image" && (len(value) == 0 || !isQuoted(value) && !bytes.Contains(value, []byte("/"))) {
+			return true // null, a block, or a plain value YAML may not read as a string
+		}
+		if len(value) == 0 || value[0] == '#' {
+			s.pendingIn, s.pendingKey, s.pendingCol, s.hasPending = top.path, string(key), col, true
+			if named && !scalar(path(), "") {
+				return true
+			}
+			continue
+		}
+		if value[0] == '|' || value[0] == '>' {
+			// A block scalar: its lines are deeper than the key.
+			for len(raw) > 0 {
+				next := raw
+				if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+					next = raw[:i]
+				}
+				r := bytes.TrimLeft(next, " ")
+				if len(r) > 0 && len(next)-len(r) <= col {
+					break
+				}
+				raw = raw[len(next):]
+				if len(raw) > 0 {
+					raw = raw[1:]
+				}
+			}
+			if string(key) == "image" || named && !scalar(path(), "") {
+				return true
+			}
+			continue
+		}
+		str, ok := oneLineScalar(value)
+		if !ok {
+			return true
+		}
+		if named && !scalar(path(), str) {
+			return true
+		}
+	}
+	return first // no item at all
+}
+
+// dash opens a sequence element at col.
+func (s *scanner) dash(col int) bool {
+	s.popTo(col, true)
+	top := &s.stack[len(s.stack)-1]
+	switch {
+	case top.seq && top.col == col:
+		top.index++
+		s.hasPending = false
+		return true
+	case s.hasPending && col >= s.pendingCol && !(top.seq):
+		s.stack = append(s.stack, frame{col: col, seq: true, path: s.pendingPath()})
+		s.hasPending = false
+		return true
+	}
+	return false
+}
+
+// key adds key to the map at col, opening it when a pending slot takes it.
+func (s *scanner) key(col int, key []byte) bool {
+	s.popTo(col, false)
+	top := &s.stack[len(s.stack)-1]
+	if s.hasPending && col > s.pendingCol && (top.col < col || top.seq) {
+		s.stack = append(s.stack, frame{col: col, path: s.pendingPath()})
+		s.hasPending = false
+		top = &s.stack[len(s.stack)-1]
+	}
+	s.hasPending = false
+	if top.seq || top.col != col {
+		return false
+	}
+	for _, k := range top.keys {
+		if bytes.Equal(k, key) {
+			return false
+		}
+	}
+	top.keys = append(top.keys, key)
+	return true
+}
+
+// pendingPath is the path of the pending slot.
+func (s *scanner) pendingPath() []string {
+	return append(slices.Clip(s.pendingIn), s.pendingKey)
+}
+
+// popTo leaves the frames that end before a node at col: the deeper ones,
+// and a sequence at col when a key comes (a key there ends it).
+func (s *scanner) popTo(col int, dash bool) {
+	for len(s.stack) > 1 {
+		top := s.stack[len(s.stack)-1]
+		if top.col > col || !dash && top.seq && top.col == col {
+			s.stack = s.stack[:len(s.stack)-1]
+			continue
+		}
+		break
+	}
+}
+
+// splitKey splits `key: value` or `key:`, for keys of plain characters.
+func splitKey(rest []byte) (key, value []byte, ok bool) {
+	i := 0
+	for i < len(rest) && plainKeyByte(rest[i]) {
+		i++
+	}
+	if i == 0 || i == len(rest) || rest[i] != ':' {
+		return nil, rest, false
+	}
+	if i+1 < len(rest) && rest[i+1] != ' ' {
+		return nil, rest, false
+	}
+	return rest[:i], bytes.TrimLeft(rest[i+1:], " "), true
+}
+
+func plainKeyByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '.' || b == '-' || b == '/'
+}
+
+// plainValue reports whether v is a one-line scalar that Scan reads.
+func plainValue(v []byte) bool {
+	_, ok := oneLineScalar(v)
+	return ok
+}
+
+func isQuoted(v []byte) bool { return v[0] == '"' || v[0] == '\'' }
+
+// oneLineScalar returns the string of a one-line scalar value: quoted
+// without escapes, an empty flow collection ("" then), or plain. A plain
+// value is returned only when it holds a '/' (a string whatever YAML's
+// rules for numbers, booleans and null), else "".
+func oneLineScalar(v []byte) (string, bool) {
+	if bytes.HasPrefix(v, []byte("{}")) || bytes.HasPrefix(v, []byte("[]")) {
+		tail := bytes.TrimLeft(v[2:], " ")
+		return "", len(tail) == 0 || tail[0] == '#' && len(tail) < len(v[2:])
+	}
+	s, ok := oneLineValue(v)
+	if !ok {
+		return "", false
+	}
+	if isQuoted(v) {
+		return s, true
+	}
+	if s == "" {
+		return "", false
+	}
+	if strings.Contains(s, ": ") || strings.HasSuffix(s, ":") || strings.Contains(s, " #") || strings.ContainsAny(s[:1], ",]}") ||
+		strings.ContainsAny(s[:1], "-?:") && (len(s) == 1 || s[1] == ' ') {
+		return "", false
+	}
+	if !strings.Contains(s, "/") {
+		return "", true
+	}
+	return s, true
 }

@@ -2,6 +2,7 @@ package krm
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 
 	"github.com/mirrorset/mirrorset/pkg/config"
@@ -20,7 +21,9 @@ import (
 // path only the items of the kinds that hold images, and that mention
 // one, are parsed. err is a failure to parse an item, which sends the
 // fast path to the full parse; the check's own failures are a warning.
-func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool) (result.Results, error) {
+// conf is the registries.conf of outs that nodeView rendered, nil when it
+// rendered none: it is rendered here then.
+func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool, conf []byte) (result.Results, error) {
 	if cfg.ImagePullCheck == config.ImagePullOff || !hasRules(img, outs) {
 		return nil, nil
 	}
@@ -41,19 +44,30 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 	for i, o := range outs {
 		sets[i] = *o.Set
 	}
-	res, err := registriesconf.Render(sets, registriesconf.Options{Image: img})
-	if err != nil {
-		return nil, nil // nodeView and transform report why nothing renders
+	if conf == nil {
+		res, err := registriesconf.Render(sets, registriesconf.Options{Image: img})
+		if err != nil {
+			return nil, nil // nodeView and transform report why nothing renders
+		}
+		conf = res.Conf
 	}
-	c, err := imagepull.NewChecker(res.Conf, explain.Origins{Sets: sets, Image: img})
+	c, err := imagepull.NewChecker(conf, explain.Origins{Sets: sets, Image: img})
 	if err != nil {
 		return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
 	}
 	defer c.Close()
-	var refs []imagepull.Ref
+	// The references of each holder, in the list's order: read without a
+	// parse where imagepull.Scan reads the item whole, else from the parse.
+	type holding struct {
+		e       *entry
+		refs    []imagepull.Ref
+		scanned bool
+	}
+	var held []holding
 	for _, e := range holders {
 		if e.node == nil {
-			// Parse only an item whose image lines may hold a finding.
+			// Look closer only at an item whose image lines, read
+			// without a parse, may hold a finding.
 			look, err := needsParse(c, e.item.Raw())
 			if err != nil {
 				return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
@@ -61,36 +75,94 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 			if !look {
 				continue
 			}
+			if refs, ok := imagepull.Scan(e.item.Raw(), e.apiVersion, e.kind); ok {
+				found, err := anyFinding(c, refs)
+				if err != nil {
+					return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
+				}
+				if found {
+					held = append(held, holding{e: e, refs: refs, scanned: true})
+				}
+				continue
+			}
 		}
-		n, err := e.read()
+		refs, err := findImages(e)
 		if err != nil {
 			return nil, err
 		}
-		if annotation(n, localConfig) == "true" {
-			continue // never applied
-		}
-		path, index := e.fileIndex()
-		idx, _ := strconv.Atoi(index)
-		obj := result.Object{APIVersion: e.apiVersion, Kind: e.kind, Name: n.GetName(), Namespace: n.GetNamespace(), File: path, Index: idx}
-		refs = append(refs, imagepull.Find(n.YNode(), obj)...)
+		held = append(held, holding{e: e, refs: refs})
 	}
 	var findings []imagepull.Finding
-	for _, r := range refs {
-		v := &imagepull.Verdict{Status: imagepull.Unparseable}
-		if r.NotString == "" {
-			if v, err = c.Check(r.Image); err != nil {
-				return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + r.Where() + ": " + err.Error()}}, nil
+	var from, at []int // the holding of each finding, and its place there
+	for hi, h := range held {
+		for ri, r := range h.refs {
+			v := &imagepull.Verdict{Status: imagepull.Unparseable}
+			if r.NotString == "" {
+				if v, err = c.Check(r.Image); err != nil {
+					return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + r.Where() + ": " + err.Error()}}, nil
+				}
+			}
+			if v.Status.Finding() {
+				findings = append(findings, imagepull.Finding{Ref: r, Verdict: v})
+				from, at = append(from, hi), append(at, ri)
 			}
 		}
-		if v.Status.Finding() {
-			findings = append(findings, imagepull.Finding{Ref: r, Verdict: v})
+	}
+	// The results name a few findings by object and field: only their
+	// items are parsed; the others are counted by image, as scanned.
+	for i, shown := range imagepull.Shown(findings) {
+		if !shown {
+			continue
 		}
+		h := &held[from[i]]
+		if h.scanned {
+			refs, err := findImages(h.e)
+			if err != nil {
+				return nil, err
+			}
+			if len(refs) != len(h.refs) {
+				// Scan and the parse disagree: the full parse decides.
+				return nil, fmt.Errorf("%s %s: the image scan found %d references, the parse %d", h.e.kind, h.e.item.Name(), len(h.refs), len(refs))
+			}
+			h.refs, h.scanned = refs, false
+		}
+		findings[i].Ref = h.refs[at[i]]
 	}
 	rs, err := imagepull.Results(findings, cfg.ImagePullCheck, c.Explain)
 	if err != nil {
 		return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
 	}
 	return rs, nil
+}
+
+// findImages parses an item and returns its image references, none when it
+// is never applied.
+func findImages(e *entry) ([]imagepull.Ref, error) {
+	n, err := e.read()
+	if err != nil {
+		return nil, err
+	}
+	if annotation(n, localConfig) == "true" {
+		return nil, nil // never applied
+	}
+	path, index := e.fileIndex()
+	idx, _ := strconv.Atoi(index)
+	obj := result.Object{APIVersion: e.apiVersion, Kind: e.kind, Name: n.GetName(), Namespace: n.GetNamespace(), File: path, Index: idx}
+	return imagepull.Find(n.YNode(), obj), nil
+}
+
+// anyFinding reports whether one of refs is a reference the check reports.
+func anyFinding(c *imagepull.Checker, refs []imagepull.Ref) (bool, error) {
+	for _, r := range refs {
+		v, err := c.Check(r.Image)
+		if err != nil {
+			return false, err
+		}
+		if v.Status.Finding() {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // needsParse reports whether an item's image lines, read without a parse,

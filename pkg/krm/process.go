@@ -176,7 +176,7 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 			return nil, results, nil
 		}
 	}
-	images, err := checkImages(cfg, img, out.Outs, entries, owned)
+	images, err := checkImages(cfg, img, out.Outs, entries, owned, conf)
 	if err != nil {
 		return nil, nil, err
 	}
