@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/mirrorset/mirrorset/pkg/goldenfile"
-	"github.com/mirrorset/mirrorset/pkg/lint"
 )
 
 var updateCheck = flag.Bool("update-check", false, "rewrite the golden files of testdata/check/")
@@ -74,30 +73,5 @@ func TestCheckChangesNothing(t *testing.T) {
 	}
 	if len(entries) != 1 || string(b) != in {
 		t.Fatalf("the folder changed: %d files, icsp.yaml:\n%s", len(entries), b)
-	}
-}
-
-// TestWriteGitHub: the escapes of GitHub's workflow commands, in the
-// message and in the file property.
-func TestWriteGitHub(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		f    lint.Finding
-		want string
-	}{
-		{lint.Finding{File: "a.yaml", Line: 3, Column: 5, Severity: "error", Message: "100% bad\r\nvery"},
-			"::error file=a.yaml,line=3,col=5::100%25 bad%0D%0Avery\n"},
-		{lint.Finding{File: "dir,x/a:b.yaml", Line: 1, Column: 1, Severity: "warning", Message: "m: n, o"},
-			"::warning file=dir%2Cx/a%3Ab.yaml,line=1,col=1::m: n, o\n"},
-		{lint.Finding{File: "a.yaml", Severity: "error", Message: "cannot read"},
-			"::error file=a.yaml::cannot read\n"},
-		{lint.Finding{Severity: "error", Message: "about no object"},
-			"::error::about no object\n"},
-		{lint.Finding{File: "<stdin>", Line: 2, Column: 3, Severity: "error", Message: "m"},
-			"::error::<stdin>:2:3: m\n"},
-	} {
-		if got := writeGitHub(tc.f); got != tc.want {
-			t.Errorf("writeGitHub(%+v) = %q, want %q", tc.f, got, tc.want)
-		}
 	}
 }
