@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -57,7 +55,7 @@ func importCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 		var errs []string
 		var found []importconf.Found
 		for _, p := range paths {
-			fs, err := findConfs(p, stdin)
+			fs, err := importconf.Read(p, stdin)
 			if err != nil {
 				errs = append(errs, err.Error())
 				continue
@@ -149,50 +147,4 @@ func importCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 		}
 		return 0
 	}
-}
-
-// findConfs reads one argument: a TOML registries.conf, or manifests
-// holding one (a ConfigMap or MachineConfig). A file is TOML unless its
-// name ends in .yaml, .yml or .json; standard input is TOML unless it
-// parses as manifests with a kind.
-func findConfs(arg string, stdin io.Reader) ([]importconf.Found, error) {
-	if arg == manifests.Stdin {
-		data, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", manifests.StdinName, err)
-		}
-		if nodes, err := manifests.Parse(data, ""); err == nil && hasKind(nodes) {
-			return importconf.Find(nodes)
-		}
-		return []importconf.Found{{From: manifests.StdinName, Conf: data}}, nil
-	}
-	info, err := os.Stat(arg)
-	if err != nil {
-		return nil, err
-	}
-	switch filepath.Ext(arg) {
-	case ".yaml", ".yml", ".json":
-	default:
-		if !info.IsDir() {
-			data, err := os.ReadFile(arg)
-			if err != nil {
-				return nil, err
-			}
-			return []importconf.Found{{From: arg, Conf: data}}, nil
-		}
-	}
-	nodes, err := manifests.Read([]string{arg}, nil)
-	if err != nil {
-		return nil, err
-	}
-	return importconf.Find(nodes)
-}
-
-func hasKind(nodes []*yaml.RNode) bool {
-	for _, n := range nodes {
-		if n.GetKind() != "" {
-			return true
-		}
-	}
-	return false
 }
