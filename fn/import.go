@@ -126,7 +126,7 @@ func importCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 			fmt.Fprintln(stderr, "warning: the file has no mirror rules; nothing written")
 			return 0
 		}
-		files, err := migrated(items)
+		files, err := manifests.Files(mirrorObjects(items))
 		if err != nil {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 			return 1

@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/spf13/pflag"
-	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/config"
@@ -107,7 +105,7 @@ func migrateCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 			}
 			nodes = append(nodes, ns...)
 		}
-		nodes, ics, icErrs := f.installConfigs(nodes, cfg, stdinData, stderr)
+		nodes, ics, icErrs := installconfig.MigrateFiles(nodes, cfg, stdinData, f.inPlace, stderr)
 		errs = append(errs, icErrs...)
 		items, results := krm.Process(nodes, cfg)
 		for _, r := range results {
@@ -125,7 +123,7 @@ func migrateCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 			fmt.Fprintf(stderr, "%d %s; nothing written\n", len(errs), plural(len(errs), "error", "errors"))
 			return 1
 		}
-		files, err := migrated(items)
+		files, err := manifests.Files(mirrorObjects(items))
 		if err != nil {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 			return 1
@@ -144,18 +142,18 @@ func migrateCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 		}
 		for _, ic := range ics {
 			if f.destDir != "" {
-				name := filepath.Base(ic.path)
-				if ic.path == manifests.StdinName {
+				name := filepath.Base(ic.Path)
+				if ic.Path == manifests.StdinName {
 					name = "install-config.yaml"
 				}
 				if _, dup := files[name]; dup {
 					fmt.Fprintf(stderr, "error: two files would be written to %s\n", name)
 					return 1
 				}
-				writes[filepath.Join(f.destDir, name)] = ic.out
+				writes[filepath.Join(f.destDir, name)] = ic.Out
 			}
-			if f.inPlace && ic.changed {
-				writes[ic.path] = ic.out // filewrite keeps an existing file's mode
+			if f.inPlace && ic.Changed {
+				writes[ic.Path] = ic.Out // filewrite keeps an existing file's mode
 			}
 		}
 		return writeAll(writes, stdout, stderr)
@@ -238,40 +236,6 @@ func (f migrateFlags) functionConfig(given map[string]bool) (*yaml.RNode, error)
 	return cm, nil
 }
 
-// migrated returns the files to write: one per mirror object, named after
-// its kind and name, without the annotations the reader added.
-func migrated(items []*yaml.RNode) (map[string][]byte, error) {
-	files := map[string][]byte{}
-	for _, n := range items {
-		if _, ok := mirror.KindOf(n.GetApiVersion(), n.GetKind()); !ok {
-			continue
-		}
-		c := n.Copy()
-		for _, a := range []string{kioutil.PathAnnotation, kioutil.IndexAnnotation, kioutil.LegacyPathAnnotation, kioutil.LegacyIndexAnnotation, kioutil.IdAnnotation, kioutil.LegacyIdAnnotation} {
-			if _, err := c.Pipe(yaml.ClearAnnotation(a)); err != nil {
-				return nil, err
-			}
-		}
-		if a := c.GetAnnotations(); len(a) == 0 {
-			if err := c.PipeE(yaml.Lookup("metadata"), yaml.Clear("annotations")); err != nil {
-				return nil, err
-			}
-		}
-		name := strings.ToLower(c.GetKind()) + "_" + c.GetName() + ".yaml"
-		if _, dup := files[name]; dup {
-			return nil, fmt.Errorf("two objects would be written to %s", name)
-		}
-		var buf bytes.Buffer
-		s, err := c.String()
-		if err != nil {
-			return nil, err
-		}
-		buf.WriteString(s)
-		files[name] = buf.Bytes()
-	}
-	return files, nil
-}
-
 // camel turns a flag name into its functionConfig field: keep-icsp is
 // keepICSP.
 func camel(flagName string) string {
@@ -312,72 +276,14 @@ func flagError(err error) error {
 	return fmt.Errorf("--%s: %s", name, ce.Msg)
 }
 
-// migratedInstallConfig is an install-config and what it becomes.
-type migratedInstallConfig struct {
-	path    string
-	mode    fs.FileMode
-	out     []byte
-	changed bool
-}
-
-// installConfigs takes the install-configs out of nodes and migrates each
-// from its file's bytes, so that everything else in the file stays as it
-// was. It returns the other nodes, the results and the errors.
-func (f migrateFlags) installConfigs(nodes []*yaml.RNode, fc *yaml.RNode, stdinData []byte, stderr io.Writer) ([]*yaml.RNode, []migratedInstallConfig, []string) {
-	var rest []*yaml.RNode
-	var ics []migratedInstallConfig
-	var errs []string
-	perFile := map[string]int{}
-	for _, n := range nodes {
-		perFile[manifests.Path(n)]++
-	}
-	cfg, err := config.Parse(fc)
-	for _, n := range nodes {
-		if !installconfig.Is(n) {
-			rest = append(rest, n)
-			continue
-		}
-		path := manifests.Path(n)
-		if err != nil {
-			continue // the functionConfig's error is listed already
-		}
-		if perFile[path] > 1 {
-			errs = append(errs, path+": an install-config file holds one document, not other objects beside it")
-			continue
-		}
-		ic := migratedInstallConfig{path: path, mode: 0o644}
-		data := stdinData
-		if path == manifests.StdinName {
-			if f.inPlace {
-				errs = append(errs, "--in-place cannot rewrite an install-config read from standard input; use --dest-dir")
-				continue
-			}
-		} else {
-			if data, err = os.ReadFile(path); err != nil {
-				errs = append(errs, err.Error())
-				continue
-			}
-			if st, err := os.Stat(path); err == nil {
-				ic.mode = st.Mode().Perm()
-			}
-		}
-		res, err := installconfig.Migrate(data, path, cfg)
-		if err != nil {
-			errs = append(errs, err.Error())
-			continue
-		}
-		for _, r := range res.Results {
-			switch r.Severity {
-			case result.Error:
-				errs = append(errs, r.Message)
-			case result.Warning:
-				fmt.Fprintf(stderr, "warning: %s\n", r.Message)
-			}
-		}
-		ic.out, ic.changed = res.Out, res.Changed
-		if res.Out != nil {
-			ics = append(ics, ic)
+// mirrorObjects are the mirror objects among items: what migrate and import
+// write.
+func mirrorObjects(items []*yaml.RNode) []*yaml.RNode {
+	var out []*yaml.RNode
+	for _, n := range items {
+		if _, ok := mirror.KindOf(n.GetApiVersion(), n.GetKind()); ok {
+			out = append(out, n)
 		}
 	}
-	return rest, ics, errs
+	return out
 }
