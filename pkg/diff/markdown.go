@@ -16,19 +16,13 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	b.WriteString("**mirrorset diff**: ")
 	if r.Refused() {
 		var parts []string
-		for _, s := range []struct {
-			name string
-			res  SideResult
-		}{{"base", r.Base}, {"head", r.Head}} {
+		for _, s := range r.sides() {
 			if s.res.Refused != nil {
 				parts = append(parts, refusalWords(s.name, s.res.Refused))
 			}
 		}
 		fmt.Fprintf(&b, "**refused**: %s.\n\n", strings.Join(parts, "; "))
-		for _, s := range []struct {
-			name string
-			res  SideResult
-		}{{"base", r.Base}, {"head", r.Head}} {
+		for _, s := range r.sides() {
 			if s.res.Refused == nil {
 				continue
 			}

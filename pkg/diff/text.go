@@ -101,10 +101,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "mirrorset diff, by %s\n", r.rules())
 	fmt.Fprintf(&b, "base: %s\nhead: %s\n\n", objects(r.Base.Objects), objects(r.Head.Objects))
-	for _, s := range []struct {
-		name string
-		res  SideResult
-	}{{"base", r.Base}, {"head", r.Head}} {
+	for _, s := range r.sides() {
 		if s.res.Refused == nil {
 			continue
 		}
@@ -177,4 +174,15 @@ func objects(counts map[string]int) string {
 		return "no mirror objects, no Image config"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// side is one side of a report, named for messages.
+type side struct {
+	name string
+	res  SideResult
+}
+
+// sides are the base and the head, in that order.
+func (r *Report) sides() []side {
+	return []side{{"base", r.Base}, {"head", r.Head}}
 }
