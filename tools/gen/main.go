@@ -18,6 +18,7 @@ func main() {
 	flag.IntVar(&o.Items, "items", 1000, "number of items")
 	flag.IntVar(&o.MirrorPercent, "mirror-percent", o.MirrorPercent, "share of ImageContentSourcePolicies among the items, 0 to 100")
 	flag.IntVar(&o.Sources, "sources", 0, "distinct mirror sources (0: one per ten policies)")
+	flag.BoolVar(&o.Overlap, "overlap", false, "policies of 1 to 6 entries over one source per 20 items, their mirrors in random orders")
 	flag.Uint64Var(&o.Seed, "seed", o.Seed, "seed of the mix and the values")
 	out := flag.String("o", "", "output file (default stdout)")
 	flag.Parse()

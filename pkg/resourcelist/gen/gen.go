@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
@@ -27,11 +28,24 @@ type Options struct {
 	Sources int
 	// Seed picks the mix and the values.
 	Seed uint64
+	// Overlap makes the policies a new user writes by hand: 1 to 6
+	// entries each, sources drawn from a pool of one per 20 items (unless
+	// Sources says otherwise), and each entry's mirrors a random part of
+	// its source's in a random order, so that the lists of one source
+	// disagree.
+	Overlap bool
 }
 
 // Default is the mix of the benchmark: 30% policies.
 func Default(items int) Options {
 	return Options{Items: items, MirrorPercent: 30, Seed: 1}
+}
+
+// Overlapping is Default with overlapping, disagreeing policies.
+func Overlapping(items int) Options {
+	o := Default(items)
+	o.Overlap = true
+	return o
 }
 
 // ResourceList writes a ResourceList with o.Items items and a ConfigMap
@@ -63,7 +77,11 @@ type generator struct {
 func newGenerator(o Options) *generator {
 	g := &generator{o: o, rng: rand.New(rand.NewPCG(o.Seed, 0x6d6972726f72))}
 	n := o.Sources
-	if n <= 0 {
+	switch {
+	case n > 0:
+	case o.Overlap:
+		n = max(1, o.Items/20)
+	default:
 		n = max(1, o.Items*o.MirrorPercent/100/10)
 	}
 	g.sources = make([]string, n)
@@ -221,10 +239,18 @@ func (g *generator) policy(w *bufio.Writer, i int) {
 `, i)
 	annotations(w, "    ", fmt.Sprintf("cluster/mirrors-%d.yaml", i), 0, i+1)
 	w.WriteString("  spec:\n    repositoryDigestMirrors:\n")
-	for e, n := 0, 1+g.rng.IntN(5); e < n; e++ {
+	entries := 1 + g.rng.IntN(5)
+	if g.o.Overlap {
+		entries = 1 + g.rng.IntN(6)
+	}
+	for e := 0; e < entries; e++ {
 		s := g.rng.IntN(len(g.sources))
+		mirrors := g.subset(g.mirrors[s])
+		if g.o.Overlap {
+			mirrors = g.shuffled(g.mirrors[s])
+		}
 		w.WriteString("    - mirrors:\n")
-		for _, m := range g.subset(g.mirrors[s]) {
+		for _, m := range mirrors {
 			fmt.Fprintf(w, "      - %s\n", m)
 		}
 		fmt.Fprintf(w, "      source: %s\n", g.sources[s])
@@ -235,6 +261,13 @@ func (g *generator) policy(w *bufio.Writer, i int) {
 // source then agree on the order, so merging them needs no tie-breaking.
 func (g *generator) subset(all []string) []string {
 	return all[:1+g.rng.IntN(len(all))]
+}
+
+// shuffled returns a random part of a source's mirrors in a random order.
+func (g *generator) shuffled(all []string) []string {
+	out := slices.Clone(all)
+	g.rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out[:1+g.rng.IntN(len(out))]
 }
 
 // Sets returns mirror objects of kind k holding entries entries in all, 10
