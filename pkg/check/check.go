@@ -7,32 +7,24 @@ package check
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
-	"sync"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
 
 // The API's kubebuilder patterns (config/v1 types_image_digest_mirror_set.go),
-// which the MCO uses byte for byte.
+// which the MCO uses byte for byte; pattern.go matches them by hand, and
+// FuzzChecks holds it to the CRDs' copies.
 const (
 	mirrorPattern   = `^((?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+)?(?::[0-9]+)?)(?:(?:/[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?)+)?$`
 	wildcardPattern = `^\*(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+$`
 )
 
-// Compiled on first use, not at start: a run without mirror objects should
-// not pay for them.
-var (
-	mirrorRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(mirrorPattern) })
-	sourceRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(wildcardPattern + `|` + mirrorPattern) })
-)
-
 // ValidSource reports whether s matches the API's pattern for a source.
-func ValidSource(s string) bool { return sourceRe().MatchString(s) }
+func ValidSource(s string) bool { return matchWildcard(s) || matchMirror(s) }
 
 // ValidMirror reports whether s matches the API's pattern for a mirror.
-func ValidMirror(s string) bool { return mirrorRe().MatchString(s) }
+func ValidMirror(s string) bool { return matchMirror(s) }
 
 // IsWildcard reports whether source is a wildcard source, "*.domain".
 func IsWildcard(source string) bool { return strings.HasPrefix(source, "*.") }

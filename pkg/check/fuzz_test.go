@@ -91,11 +91,16 @@ var diagnosisFacts = []struct {
 // true of the value; Entries reports an error for a field exactly then.
 func FuzzChecks(f *testing.F) {
 	apiSource, apiMirror := apiPatterns(f)
+	if apiMirror.String() != mirrorPattern || apiSource.String() != wildcardPattern+"|"+mirrorPattern {
+		f.Fatal("the API's patterns changed: update mirrorPattern and wildcardPattern, and pattern.go, which matches them by hand")
+	}
 	for _, s := range []string{
 		"quay.io", "quay.io/a", "registry.example.com:5000/ns/repo", "localhost/a__b/c-d/e.f", "Registry.Example.com/lower",
 		"*.example.com", "quay.io/a:latest", "quay.io/a@sha256:0123", "quay.io/Acme/app", "quay.io/a/", "*", "*.",
 		"*.x/ns", "*.example.com:5000", "*x.io", "[::1]:5000/a", "", "https://quay.io/a", "my_registry.io/a",
 		"quay.io/a b", " quay.io", "-bad.io/a", "a:1:2/b", "quay.io//a", "quay.io/a--b", "quay.io/a.-b", "1.2.3.4:5/x",
+		"a-.b", "a-", "a--", "a.b-/c", "a:/b", "a:", "a/b__c", "a/b___c", "a/b_-c", "a/b..c", "a/b.", "a/-b", "*.a-", "*.a.",
+		"*.a-b.c", "*..a", "A-1.b2-C:0/x_y.z--w/0", "a/b/", "a.b.c.", ".a", "a..b",
 	} {
 		f.Add(s)
 	}
