@@ -47,6 +47,13 @@ func checkLineTree(t *testing.T, in []byte) (built int) {
 		if err := sameTree(tree, parsed.YNode(), ""); err != nil {
 			t.Fatalf("item %d: %v\n%s", it.Index, err, it.raw)
 		}
+		if bytes.IndexByte(it.raw, '#') < 0 {
+			a, errA := yaml.String(tree)
+			b, errB := yaml.String(parsed.YNode())
+			if errA != nil || errB != nil || a != b {
+				t.Fatalf("item %d: the line tree prints as\n%s(%v)\nthe parser's as\n%s(%v)", it.Index, a, errA, b, errB)
+			}
+		}
 	}
 	return built
 }
@@ -139,6 +146,41 @@ func TestLineTreeMatchesParser(t *testing.T) {
 	}
 	if total < 100 {
 		t.Errorf("the line tree was built for only %d items", total)
+	}
+}
+
+// TestLineTreePrintsAsParsed: for an item without comments, which Node
+// builds from its lines, kyaml's encoder prints the line tree as it prints
+// the parser's tree.
+func TestLineTreePrintsAsParsed(t *testing.T) {
+	printed := 0
+	for name, in := range testInputs(t) {
+		l, err := Read(bytes.NewReader(in))
+		if err != nil {
+			continue
+		}
+		for _, it := range l.Items {
+			if bytes.IndexByte(it.raw, '#') >= 0 {
+				continue
+			}
+			tree, ok := lineTree(it.raw)
+			if !ok {
+				continue
+			}
+			parsed, err := it.parse()
+			if err != nil {
+				t.Fatalf("%s: item %d: %v", name, it.Index, err)
+			}
+			a, errA := yaml.String(tree)
+			b, errB := yaml.String(parsed.YNode())
+			if errA != nil || errB != nil || a != b {
+				t.Fatalf("%s: item %d: the line tree prints as\n%s(%v)\nthe parser's as\n%s(%v)", name, it.Index, a, errA, b, errB)
+			}
+			printed++
+		}
+	}
+	if printed < 50 {
+		t.Errorf("only %d items compared", printed)
 	}
 }
 
