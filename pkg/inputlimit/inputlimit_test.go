@@ -243,3 +243,44 @@ func TestCheckerCountsAcrossTrees(t *testing.T) {
 		t.Errorf("three small trees: %v, want the node limit", err)
 	}
 }
+
+// TestCountedAgreesWithCheck: a reader that builds no tree and counts what
+// Check would count gets the same verdict from Counted as the tree from
+// Check, at every limit around the tree's own sizes.
+func TestCountedAgreesWithCheck(t *testing.T) {
+	for _, in := range []string{
+		"a: b\n",
+		"metadata:\n  name: x\n  annotations:\n    k: v\nspec:\n  list:\n  - source: s\n    mirrors:\n    - m1\n    - m2\n",
+		"a:\n  b:\n    c:\n      d: " + strings.Repeat("x", 30) + "\n",
+	} {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(in), &doc); err != nil {
+			t.Fatal(err)
+		}
+		root := doc.Content[0]
+		var nodes, height, longest int
+		var walk func(n *yaml.Node, depth int)
+		walk = func(n *yaml.Node, depth int) {
+			nodes++
+			if n.Kind == yaml.ScalarNode {
+				longest = max(longest, len(n.Value))
+				return
+			}
+			height = max(height, depth+1)
+			for _, c := range n.Content {
+				walk(c, depth+1)
+			}
+		}
+		walk(root, 0)
+		for _, l := range []Limits{
+			{MaxNodes: nodes}, {MaxNodes: nodes - 1}, {MaxDepth: height}, {MaxDepth: height - 1},
+			{MaxScalarBytes: longest}, {MaxScalarBytes: longest - 1},
+		} {
+			checkErr := l.NewChecker().Check(root)
+			countErr := l.NewChecker().Counted(nodes, height, longest)
+			if (checkErr == nil) != (countErr == nil) {
+				t.Errorf("%q with %+v: Check says %v, Counted %v", in, l, checkErr, countErr)
+			}
+		}
+	}
+}

@@ -136,3 +136,21 @@ func addCapped(a, b int) int {
 	}
 	return a + b
 }
+
+// Counted adds what a reader that builds no tree saw of one (its nodes, how
+// deeply its collections nest, its longest scalar or key) to the counts, as
+// Check would for the tree, and checks them. It adds nothing when it
+// refuses: the caller then checks the tree itself, for the error's line.
+func (c *Checker) Counted(nodes, height, maxScalar int) error {
+	if max := c.l.MaxNodes; max > 0 && c.nodes+nodes > max {
+		return &Error{Env: EnvMaxNodes, Limit: int64(max), Msg: fmt.Sprintf("the input holds more than %d YAML nodes", max)}
+	}
+	if max := c.l.MaxDepth; max > 0 && height > max {
+		return &Error{Env: EnvMaxDepth, Limit: int64(max), Msg: fmt.Sprintf("collections nest deeper than %d levels", max)}
+	}
+	if max := c.l.MaxScalarBytes; max > 0 && maxScalar > max {
+		return &Error{Env: EnvMaxScalarBytes, Limit: int64(max), Msg: fmt.Sprintf("a scalar of %d bytes, larger than %s", maxScalar, Size(int64(max)))}
+	}
+	c.nodes += nodes
+	return nil
+}

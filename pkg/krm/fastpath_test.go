@@ -136,8 +136,9 @@ func generatedInputs(t testing.TB) map[string][]byte {
 			{Items: 25, MirrorPercent: 80, Sources: 4, Seed: 2},
 			{Items: 3, MirrorPercent: 0, Seed: 3},
 			{Items: 0, Seed: 4},
+			{Items: 60, MirrorPercent: 50, Seed: 5, Overlap: true},
 		} {
-			in[fmt.Sprintf("generated/%s/%d-%d-%d", name, o.Items, o.MirrorPercent, o.Seed)] = generated(t, o, strings.TrimPrefix(fc, "\n"))
+			in[fmt.Sprintf("generated/%s/%d-%d-%d-%v", name, o.Items, o.MirrorPercent, o.Seed, o.Overlap)] = generated(t, o, strings.TrimPrefix(fc, "\n"))
 		}
 	}
 	return in

@@ -320,3 +320,23 @@ func (b *fastPathBudget) parse(it *resourcelist.Item, parse func() (*yaml.RNode,
 	}
 	return n, b.checker.Check(n.YNode())
 }
+
+// count is parse for an item read without a tree
+// (resourcelist.Item.Strings): its size goes into the counts as its tree's
+// would. It reports false, counting nothing, when the item is over the
+// limits: the caller then parses it, and parse says why.
+func (b *fastPathBudget) count(it *resourcelist.Item, size resourcelist.Size) bool {
+	if b.seen[it] {
+		return true
+	}
+	est := inputlimit.EstimateNodes(it.Raw())
+	if max := b.lim.MaxNodes; max > 0 && b.nodes+est > inputlimit.EstimateFactor*max {
+		return false
+	}
+	if b.checker.Counted(size.Nodes, size.Height, size.MaxScalar) != nil {
+		return false
+	}
+	b.seen[it] = true
+	b.nodes += est
+	return true
+}

@@ -101,7 +101,15 @@ func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 	strs := map[string]string{}
 	owned := make([]bool, len(entries))
 	for i, e := range entries {
-		if _, ok := mirror.KindOf(e.apiVersion, e.kind); !ok {
+		k, ok := mirror.KindOf(e.apiVersion, e.kind)
+		if !ok {
+			continue
+		}
+		if set, local, ok := e.decodeStrings(k, i, strs); ok {
+			if !local {
+				owned[i] = true
+				sets = append(sets, set)
+			}
 			continue
 		}
 		n, err := e.read()
