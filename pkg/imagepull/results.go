@@ -25,7 +25,7 @@ const (
 // verdict past MaxShown, so that stderr stays readable on a list of
 // thousands of workloads.
 const (
-	MaxShown    = 20
+	MaxShown    = result.MaxWarningsOfAKind // no more than FoldWarnings lets through
 	PerRegistry = 3
 )
 

@@ -88,6 +88,12 @@ type plan struct {
 // item, which only the fast path can meet, and which sends it to the full
 // parse.
 func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
+	p, rs, err := decideAll(fc, entries)
+	return p, result.FoldWarnings(rs), err
+}
+
+// decideAll is decide, with every warning listed.
+func decideAll(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
 	cfg, err := config.Parse(fc)
 	if err != nil {
 		return nil, result.Results{configResult(fc, err)}, nil
