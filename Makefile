@@ -80,11 +80,13 @@ e2e: tools build image $(BIN)/cyclonedx-gomod
 	go test -count=1 -timeout 20m ./examples/...
 
 ## bench: mirrorset against a no-op kyaml function on generated lists of 1 to
-## 100,000 items (BENCH_ITEMS, BENCH_RUNS): median time, peak RSS, ratios
+## 100,000 items (BENCH_ITEMS, BENCH_RUNS), and lists of overlapping policies
+## (BENCH_OVERLAP_ITEMS): median time, peak RSS, ratios
 BENCH_ITEMS ?= 1,1000,10000,100000
+BENCH_OVERLAP_ITEMS ?= 10000
 BENCH_RUNS ?= 5
 bench: $(BIN)/mirrorset $(BIN)/identity $(BIN)/renderfloor
-	go run ./tools/bench -mirrorset $(BIN)/mirrorset -identity $(BIN)/identity -floor $(BIN)/renderfloor -items $(BENCH_ITEMS) -runs $(BENCH_RUNS)
+	go run ./tools/bench -mirrorset $(BIN)/mirrorset -identity $(BIN)/identity -floor $(BIN)/renderfloor -items $(BENCH_ITEMS) -overlap-items "$(BENCH_OVERLAP_ITEMS)" -runs $(BENCH_RUNS)
 $(BIN)/identity: tools/identity/main.go go.mod go.sum
 	CGO_ENABLED=0 go build -trimpath -o $@ ./tools/identity
 $(BIN)/renderfloor: tools/renderfloor/main.go go.mod go.sum

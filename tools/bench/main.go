@@ -1,6 +1,8 @@
 // Command bench measures mirrorset against a no-op kyaml function (the
 // identity, tools/identity) on generated ResourceLists (pkg/resourcelist/gen)
-// of several sizes: it runs the two in turn on the same files, several times
+// of several sizes, in two series: the default mix (gen.Default), and lists
+// of overlapping policies whose mirror orders disagree, as a new user writes
+// them (gen.Overlapping). It runs the two in turn on the same files, several times
 // each, mirrorset with stdin a file and a pipe (as kpt gives it), and prints
 // the median wall time, the peak RSS (the largest of the runs, as GNU time
 // reports it) and the ratios mirrorset / identity.
@@ -29,11 +31,12 @@ func main() {
 	identity := flag.String("identity", "bin/identity", "the identity function's binary")
 	floor := flag.String("floor", "", "a binary that only links mirrorset's renderer packages (tools/renderfloor), run beside the cold start")
 	sizes := flag.String("items", "1,1000,10000,100000", "list sizes, in items, comma-separated (1: the cold start)")
+	overlapSizes := flag.String("overlap-items", "10000", "list sizes of the overlapping-policies series, comma-separated; empty for none")
 	runs := flag.Int("runs", 5, "runs of each binary on each list")
 	largeRuns := flag.Int("large-runs", 3, "runs on lists of 50,000 items or more, where the identity takes half a minute")
 	dir := flag.String("dir", filepath.Join(os.TempDir(), "mirrorset-bench"), "where the generated lists go")
 	flag.Parse()
-	if err := run(*mirrorset, *identity, *floor, *sizes, *runs, *largeRuns, *dir); err != nil {
+	if err := run(*mirrorset, *identity, *floor, *sizes, *overlapSizes, *runs, *largeRuns, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -65,7 +68,7 @@ func (s stats) peak() int64 {
 	return m
 }
 
-func run(mirrorset, identity, floor, sizes string, runs, largeRuns int, dir string) error {
+func run(mirrorset, identity, floor, sizes, overlapSizes string, runs, largeRuns int, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -76,6 +79,27 @@ func run(mirrorset, identity, floor, sizes string, runs, largeRuns int, dir stri
 	// items; the identity has none.
 	env := append(os.Environ(), "MIRRORSET_MAX_INPUT_BYTES=4294967296", "MIRRORSET_MAX_ITEMS=10000000", "MIRRORSET_MAX_NODES=100000000")
 	fmt.Printf("%s, %d CPUs; load average before: %s\n", runtime.GOARCH, runtime.NumCPU(), loadAverage())
+	for _, series := range []struct {
+		name, sizes string
+		options     func(items int) gen.Options
+	}{
+		{"default mix: 30% ImageContentSourcePolicies whose lists agree", sizes, gen.Default},
+		{"overlapping: 30% ImageContentSourcePolicies of 1 to 6 entries over n/20 sources, mirror orders disagreeing", overlapSizes, gen.Overlapping},
+	} {
+		if strings.TrimSpace(series.sizes) == "" {
+			continue
+		}
+		fmt.Printf("\n%s\n", series.name)
+		if err := runSeries(mirrorset, identity, floor, series.sizes, series.options, runs, largeRuns, dir, env); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("load average after: %s\n", loadAverage())
+	return nil
+}
+
+// runSeries measures the lists of one series.
+func runSeries(mirrorset, identity, floor, sizes string, options func(int) gen.Options, runs, largeRuns int, dir string, env []string) error {
 	const row = "%7s %7s | %8s %8s | %8s %8s | %8s %8s | %7s %7s | %7s %7s\n"
 	fmt.Printf(row, "", "", "identity", "", "mirrorset", "(file)", "mirrorset", "(pipe)", "file /", "identity", "pipe /", "identity")
 	fmt.Printf(row, "items", "size", "time", "RSS", "time", "RSS", "time", "RSS", "time", "RSS", "time", "RSS")
@@ -84,8 +108,13 @@ func run(mirrorset, identity, floor, sizes string, runs, largeRuns int, dir stri
 		if err != nil {
 			return fmt.Errorf("items %q: %w", f, err)
 		}
-		path := filepath.Join(dir, fmt.Sprintf("resourcelist-%d.yaml", n))
-		size, err := generate(path, n)
+		o := options(n)
+		name := fmt.Sprintf("resourcelist-%d.yaml", n)
+		if o.Overlap {
+			name = fmt.Sprintf("overlapping-%d.yaml", n)
+		}
+		path := filepath.Join(dir, name)
+		size, err := generate(path, o)
 		if err != nil {
 			return err
 		}
@@ -128,18 +157,17 @@ func run(mirrorset, identity, floor, sizes string, runs, largeRuns int, dir stri
 				ms(id.median()), ms(file.median()), ms(pipe.median()), filepath.Base(floor), ms(fl.median()), mib(fl.peak()), times(ratio(fl.median(), id.median())))
 		}
 	}
-	fmt.Printf("load average after: %s\n", loadAverage())
 	return nil
 }
 
 // generate writes the list straight to the file, so that this process
 // stays small while it measures others.
-func generate(path string, items int) (int64, error) {
+func generate(path string, o gen.Options) (int64, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return 0, err
 	}
-	if err := gen.ResourceList(f, gen.Default(items)); err != nil {
+	if err := gen.ResourceList(f, o); err != nil {
 		f.Close()
 		return 0, err
 	}

@@ -36,8 +36,9 @@ func TestSameOptionsSameList(t *testing.T) {
 // TestKyamlForm: a no-op kyaml function prints the list back as it is, so
 // that the benchmark's lists show the fast path's bytes kept.
 func TestKyamlForm(t *testing.T) {
-	for _, n := range []int{0, 1, 300} {
-		in := list(t, gen.Default(n))
+	for _, o := range []gen.Options{gen.Default(0), gen.Default(1), gen.Default(300), gen.Overlapping(300)} {
+		n := o.Items
+		in := list(t, o)
 		var out bytes.Buffer
 		noop := framework.ResourceListProcessorFunc(func(*framework.ResourceList) error { return nil })
 		if err := framework.Execute(noop, &kio.ByteReadWriter{Reader: bytes.NewReader(in), Writer: &out, KeepReaderAnnotations: true}); err != nil {
@@ -72,5 +73,45 @@ func TestSets(t *testing.T) {
 	}
 	if entries != 1000 || len(sources) != 100 {
 		t.Errorf("%d entries over %d sources; want 1000 over 100", entries, len(sources))
+	}
+}
+
+// TestOverlapping: the policies of the overlapping lists have 1 to 6
+// entries over one source per 20 items, and the lists of a source come in
+// more than one order.
+func TestOverlapping(t *testing.T) {
+	in := string(list(t, gen.Overlapping(2000)))
+	orders := map[string]map[string]bool{}
+	entries := map[int]int{}
+	for _, policy := range strings.Split(in, "\n- apiVersion: operator.openshift.io/v1alpha1\n")[1:] {
+		policy, _, _ = strings.Cut(policy, "\n- ")
+		n := 0
+		for _, e := range strings.Split(policy, "    - mirrors:\n")[1:] {
+			n++
+			mirrors, source, _ := strings.Cut(e, "      source: ")
+			source, _, _ = strings.Cut(source, "\n")
+			if orders[source] == nil {
+				orders[source] = map[string]bool{}
+			}
+			orders[source][mirrors] = true
+		}
+		entries[n]++
+	}
+	disagree := 0
+	for _, o := range orders {
+		if len(o) > 1 {
+			disagree++
+		}
+	}
+	if len(orders) > 100 || len(orders) < 90 || disagree < len(orders)/2 {
+		t.Errorf("%d sources, %d with lists in more than one order; want about 100, most of them", len(orders), disagree)
+	}
+	for n := 1; n <= 6; n++ {
+		if entries[n] == 0 {
+			t.Errorf("no policy of %d entries: %v", n, entries)
+		}
+	}
+	if entries[0] > 0 || entries[7] > 0 {
+		t.Errorf("policies of 0 or 7 entries: %v", entries)
 	}
 }
