@@ -18,8 +18,9 @@ import (
 // every item, parses only those it reads, and the items it does not change
 // go out as their bytes, one at a time. replay is non-nil when, before
 // anything was written, the list turned out to need the full parse; it
-// replays the input.
-func runFast(l *resourcelist.List, inputBytes int64, stdout, stderr io.Writer) (code int, replay io.Reader) {
+// replays the input. read are the mirror objects read while the list was
+// (predecoder), by item index, and strs their strings.
+func runFast(l *resourcelist.List, inputBytes int64, read map[int]*stringsDecoder, strs map[string]string, stdout, stderr io.Writer) (code int, replay io.Reader) {
 	lim, err := inputLimits()
 	if err != nil {
 		return refuse(stdout, stderr, err), nil
@@ -29,10 +30,10 @@ func runFast(l *resourcelist.List, inputBytes int64, stdout, stderr io.Writer) (
 	block := make([]entry, len(l.Items)) // one allocation for all
 	entries := make([]*entry, len(l.Items))
 	for i, it := range l.Items {
-		block[i] = entry{apiVersion: it.APIVersion, kind: it.Kind, item: it, budget: budget}
+		block[i] = entry{apiVersion: it.APIVersion, kind: it.Kind, item: it, budget: budget, pre: read[it.Index]}
 		entries[i] = &block[i]
 	}
-	p, results, err := decide(l.FunctionConfig, entries)
+	p, results, err := decide(l.FunctionConfig, entries, strs)
 	if err != nil {
 		debugf(stderr, "full parse: %v", err)
 		return 0, l.Replay()

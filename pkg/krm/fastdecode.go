@@ -25,24 +25,81 @@ func (e *entry) decodeStrings(k mirror.Kind, i int, strs map[string]string) (set
 	if e.node != nil || e.item == nil || e.budget == nil {
 		return nil, false, false
 	}
-	d := stringsDecoder{kind: k, field: []byte(k.EntriesField()[1]), strs: strs}
-	size, ok := e.item.Strings(d.visit)
-	if !ok || !d.done() || !e.budget.count(e.item, size) {
+	d := e.pre
+	if d == nil {
+		d = readStrings(e.item, k, strs)
+	}
+	if !d.ok || d.kind != k || !e.budget.count(e.item, d.size) {
 		return nil, false, false
 	}
+	set = d.set(i)
+	return set, d.annos[localConfigAnno] == "true", true
+}
+
+// readStrings reads it as a mirror object of kind k (see decodeStrings),
+// without the input limits, which decodeStrings checks. It only reads the
+// item, so it can run while the reader goes on (see predecoder).
+func readStrings(it *resourcelist.Item, k mirror.Kind, strs map[string]string) *stringsDecoder {
+	d := &stringsDecoder{kind: k, field: []byte(k.EntriesField()[1]), strs: strs}
+	d.size, d.ok = it.Strings(d.visit)
+	d.ok = d.ok && d.done()
+	return d
+}
+
+// set is the mirror set d read, as the entry at i.
+func (d *stringsDecoder) set(i int) *mirror.Set {
 	for j := range d.entries {
 		d.entries[j].Mirrors = slices.Clip(d.entries[j].Mirrors) // as intern leaves them
 	}
-	set = &mirror.Set{Kind: k, Name: d.name, Item: i, File: d.annos[pathAnno], Entries: slices.Clip(d.entries)}
-	if set.File == "" {
-		set.File = d.annos[legacyPathAnno]
+	s := &mirror.Set{Kind: d.kind, Name: d.name, Item: i, File: d.annos[pathAnno], Entries: slices.Clip(d.entries)}
+	if s.File == "" {
+		s.File = d.annos[legacyPathAnno]
 	}
 	index := d.annos[indexAnno]
 	if index == "" {
 		index = d.annos[legacyIndexAnno]
 	}
-	set.FileIndex, _ = strconv.Atoi(index)
-	return set, d.annos[localConfigAnno] == "true", true
+	s.FileIndex, _ = strconv.Atoi(index)
+	return s
+}
+
+// predecoder reads the mirror objects of a list (readStrings) on a
+// goroutine of its own while resourcelist.ReadEach reads the rest: on a
+// machine with more than one core, their reading costs no wall time.
+type predecoder struct {
+	items chan *resourcelist.Item
+	done  chan struct{}
+	// read are the objects read, by item index; strs their strings,
+	// which decide goes on interning into.
+	read map[int]*stringsDecoder
+	strs map[string]string
+}
+
+func newPredecoder() *predecoder {
+	p := &predecoder{items: make(chan *resourcelist.Item, 256), done: make(chan struct{}), read: map[int]*stringsDecoder{}, strs: map[string]string{}}
+	go func() {
+		defer close(p.done)
+		for it := range p.items {
+			if k, ok := mirror.KindOf(it.APIVersion, it.Kind); ok {
+				p.read[it.Index] = readStrings(it, k, p.strs)
+			}
+		}
+	}()
+	return p
+}
+
+// offer takes an item that ReadEach has read whole.
+func (p *predecoder) offer(it *resourcelist.Item) {
+	if _, ok := mirror.KindOf(it.APIVersion, it.Kind); ok {
+		p.items <- it
+	}
+}
+
+// wait returns what the goroutine read, once it has read all.
+func (p *predecoder) wait() (map[int]*stringsDecoder, map[string]string) {
+	close(p.items)
+	<-p.done
+	return p.read, p.strs
 }
 
 // The annotations that decodeStrings reads, as mirror.FileOf and decide
@@ -62,6 +119,9 @@ type stringsDecoder struct {
 	kind  mirror.Kind
 	field []byte // the entries' field under spec
 	strs  map[string]string
+
+	size resourcelist.Size
+	ok   bool
 
 	name    string
 	annos   [readAnnos]string

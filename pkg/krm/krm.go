@@ -35,7 +35,9 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 		return refuse(stdout, stderr, err)
 	}
 	lr := lim.NewReader(stdin) // the size and line limits hold on both paths
-	l, err := resourcelist.Read(lr)
+	pre := newPredecoder()
+	l, err := resourcelist.ReadEach(lr, pre.offer)
+	read, strs := pre.wait()
 	if lerr := lr.Err(); lerr != nil {
 		return refuse(stdout, stderr, readError(lerr))
 	}
@@ -47,7 +49,7 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 		debugf(stderr, "full parse: %s", fb.Reason)
 		return RunFull(fb.Input, stdout, stderr)
 	}
-	code, replay := runFast(l, lr.N(), stdout, stderr)
+	code, replay := runFast(l, lr.N(), read, strs, stdout, stderr)
 	if replay != nil {
 		return RunFull(replay, stdout, stderr)
 	}
@@ -177,7 +179,7 @@ func Process(items []*yaml.RNode, functionConfig *yaml.RNode) ([]*yaml.RNode, re
 	for i, n := range items {
 		entries[i] = nodeEntry(n, nil)
 	}
-	p, results, err := decide(functionConfig, entries)
+	p, results, err := decide(functionConfig, entries, map[string]string{})
 	if err != nil {
 		return items, append(results, &result.Result{Severity: result.Error, Message: "reading the items: " + err.Error()})
 	}

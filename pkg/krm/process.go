@@ -30,6 +30,9 @@ type entry struct {
 	// item is the fast path's item, or the list item a flattened element
 	// came from; nil on the full parse.
 	item *resourcelist.Item
+	// pre is the item read as a mirror object while the list was read
+	// (predecoder), nil when it was not.
+	pre *stringsDecoder
 }
 
 func nodeEntry(n *yaml.RNode, from *resourcelist.Item) *entry {
@@ -87,13 +90,16 @@ type plan struct {
 // out as they came, the results saying why. err is a failure to parse an
 // item, which only the fast path can meet, and which sends it to the full
 // parse.
-func decide(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
-	p, rs, err := decideAll(fc, entries)
+// strs are the strings of mirror sets read so far, which decide interns
+// the others' into (see intern).
+func decide(fc *yaml.RNode, entries []*entry, strs map[string]string) (*plan, result.Results, error) {
+	p, rs, err := decideAll(fc, entries, strs)
 	return p, result.FoldWarnings(rs), err
 }
 
-// decideAll is decide, with every warning listed.
-func decideAll(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) {
+// decideAll is decide, with every warning listed, and the strings of the
+// mirror sets interned in strs.
+func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string) (*plan, result.Results, error) {
 	cfg, err := config.Parse(fc)
 	if err != nil {
 		return nil, result.Results{configResult(fc, err)}, nil
@@ -104,7 +110,6 @@ func decideAll(fc *yaml.RNode, entries []*entry) (*plan, result.Results, error) 
 	}
 	var results result.Results
 	var sets []*mirror.Set
-	strs := map[string]string{}
 	owned := make([]bool, len(entries))
 	for i, e := range entries {
 		k, ok := mirror.KindOf(e.apiVersion, e.kind)

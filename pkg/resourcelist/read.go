@@ -12,8 +12,15 @@ import (
 // Read reads a ResourceList. Items come back as their bytes; the function
 // config and the results are parsed. When the input is in a form the fast
 // path does not handle, the error is a *Fallback that replays the input.
-func Read(in io.Reader) (*List, error) {
-	r := &reader{in: bufio.NewReaderSize(in, 256<<10), list: &List{}, seen: map[string]bool{}, intern: map[string]string{}}
+func Read(in io.Reader) (*List, error) { return ReadEach(in, nil) }
+
+// ReadEach is Read that hands each item to each as soon as the item is
+// read whole, so that a caller can work on the items (on another
+// goroutine) while the rest of the input comes in. An item handed over
+// does not change any more; the list may still turn out to need the full
+// parse.
+func ReadEach(in io.Reader, each func(*Item)) (*List, error) {
+	r := &reader{in: bufio.NewReaderSize(in, 256<<10), list: &List{}, seen: map[string]bool{}, intern: map[string]string{}, each: each}
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -57,6 +64,7 @@ type reader struct {
 	itemsNil bool // "items: []"
 
 	item   *itemReader
+	each   func(*Item)       // ReadEach's
 	slab   []byte            // what items' bytes are cut from
 	block  []Item            // what items are taken from
 	intern map[string]string // apiVersion and kind values
@@ -462,6 +470,9 @@ func (r *reader) endItem(next following) {
 		}
 	}
 	r.list.Items = append(r.list.Items, it)
+	if r.each != nil {
+		r.each(it)
+	}
 }
 
 // mapsWhereExpected reports whether the item's metadata and annotations
