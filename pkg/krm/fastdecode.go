@@ -27,7 +27,8 @@ func (e *entry) decodeStrings(k mirror.Kind, i int, strs map[string]string) (set
 	}
 	d := e.pre
 	if d == nil {
-		d = readStrings(e.item, k, strs)
+		var w resourcelist.StringWalker
+		d = readStrings(&w, e.item, k, strs)
 	}
 	if !d.ok || d.kind != k || !e.budget.count(e.item, d.size) {
 		return nil, false, false
@@ -39,9 +40,12 @@ func (e *entry) decodeStrings(k mirror.Kind, i int, strs map[string]string) (set
 // readStrings reads it as a mirror object of kind k (see decodeStrings),
 // without the input limits, which decodeStrings checks. It only reads the
 // item, so it can run while the reader goes on (see predecoder).
-func readStrings(it *resourcelist.Item, k mirror.Kind, strs map[string]string) *stringsDecoder {
-	d := &stringsDecoder{kind: k, field: []byte(k.EntriesField()[1]), strs: strs}
-	d.size, d.ok = it.Strings(d.visit)
+func readStrings(w *resourcelist.StringWalker, it *resourcelist.Item, k mirror.Kind, strs map[string]string) *stringsDecoder {
+	d := &stringsDecoder{kind: k, field: entriesField[k], strs: strs}
+	if d.field == nil {
+		return d // not a kind that Strings reads
+	}
+	d.size, d.ok = w.Walk(it, d.visit)
 	d.ok = d.ok && d.done()
 	return d
 }
@@ -79,9 +83,10 @@ func newPredecoder() *predecoder {
 	p := &predecoder{items: make(chan *resourcelist.Item, 256), done: make(chan struct{}), read: map[int]*stringsDecoder{}, strs: map[string]string{}}
 	go func() {
 		defer close(p.done)
+		var w resourcelist.StringWalker
 		for it := range p.items {
 			if k, ok := mirror.KindOf(it.APIVersion, it.Kind); ok {
-				p.read[it.Index] = readStrings(it, k, p.strs)
+				p.read[it.Index] = readStrings(&w, it, k, p.strs)
 			}
 		}
 	}()
@@ -100,6 +105,13 @@ func (p *predecoder) wait() (map[int]*stringsDecoder, map[string]string) {
 	close(p.items)
 	<-p.done
 	return p.read, p.strs
+}
+
+// entriesField is each kind's field of entries under spec, as bytes.
+var entriesField = map[mirror.Kind][]byte{
+	mirror.ICSP: []byte(mirror.ICSP.EntriesField()[1]),
+	mirror.IDMS: []byte(mirror.IDMS.EntriesField()[1]),
+	mirror.ITMS: []byte(mirror.ITMS.EntriesField()[1]),
 }
 
 // The annotations that decodeStrings reads, as mirror.FileOf and decide

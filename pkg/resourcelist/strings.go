@@ -34,11 +34,26 @@ type Size struct {
 // visit may then have seen part of the item, and the caller reads its
 // tree instead.
 func (it *Item) Strings(visit func(path []Step, value []byte) bool) (size Size, ok bool) {
+	var w StringWalker
+	return w.Walk(it, visit)
+}
+
+// StringWalker is Item.Strings with buffers that it keeps from one item to
+// the next: a reader of tens of thousands of items makes no garbage of its
+// own. The zero StringWalker is ready; it is not safe for concurrent use.
+type StringWalker struct {
+	w stringWalker
+}
+
+// Walk is it.Strings(visit).
+func (sw *StringWalker) Walk(it *Item, visit func(path []Step, value []byte) bool) (size Size, ok bool) {
 	if it.parsed {
 		return size, false
 	}
-	w := stringWalker{visit: visit}
-	w.stack = append(w.stack[:0], walkFrame{col: 0, seq: true, at: Step{Index: -1}})
+	w := &sw.w
+	*w = stringWalker{visit: visit, stack: w.stack[:0], path: w.path[:0], keys: w.keys[:0]}
+	defer func() { w.visit = nil }()
+	w.stack = append(w.stack, walkFrame{col: 0, seq: true, at: Step{Index: -1}})
 	var t tokenizer
 	raw := it.raw
 	for len(raw) > 0 {
