@@ -293,6 +293,10 @@ func hasAliases(n *yaml.Node) bool {
 // limits, counted across the items it parses. An item over them sends the
 // input to the full parse, which refuses it with the whole input in view.
 type fastPathBudget struct {
+	// mu guards the counts: the nodes result and the image check read
+	// items side by side (decideAll). The verdict does not depend on their
+	// order, since the counts only add up.
+	mu      sync.Mutex
 	lim     inputlimit.Limits
 	checker *inputlimit.Checker
 	nodes   int // estimated nodes of the items parsed
@@ -306,18 +310,23 @@ func newFastPathBudget(lim inputlimit.Limits) *fastPathBudget {
 // parse parses the item with parse (the item's Node or Tree), checking its
 // bytes before the first parse and its tree after it.
 func (b *fastPathBudget) parse(it *resourcelist.Item, parse func() (*yaml.RNode, error)) (*yaml.RNode, error) {
+	b.mu.Lock()
 	first := !b.seen[it]
 	if first {
 		b.seen[it] = true
 		b.nodes += inputlimit.EstimateNodes(it.Raw())
 		if max := b.lim.MaxNodes; max > 0 && b.nodes > inputlimit.EstimateFactor*max {
+			b.mu.Unlock()
 			return nil, &inputlimit.Error{Env: inputlimit.EnvMaxNodes, Limit: int64(max), Msg: "the items to parse may hold too many YAML nodes"}
 		}
 	}
+	b.mu.Unlock()
 	n, err := parse()
 	if err != nil || !first {
 		return n, err
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	return n, b.checker.Check(n.YNode())
 }
 
@@ -326,6 +335,8 @@ func (b *fastPathBudget) parse(it *resourcelist.Item, parse func() (*yaml.RNode,
 // would. It reports false, counting nothing, when the item is over the
 // limits: the caller then parses it, and parse says why.
 func (b *fastPathBudget) count(it *resourcelist.Item, size resourcelist.Size) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.seen[it] {
 		return true
 	}

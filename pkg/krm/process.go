@@ -185,17 +185,27 @@ func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string) (*plan,
 	if result.Failed(results) {
 		return nil, results, nil
 	}
+	// The nodes result and the image check are independent: the nodes
+	// result goes beside, and counts first, as if it had run first.
+	var nodes result.Results
+	var nodesErr error
+	nodesDone := make(chan struct{})
 	if len(sets) > 0 {
-		nodes, err := nodesResults(entries, sets, out.Outs, img, conf)
-		if err != nil {
-			return nil, nil, err
-		}
-		results = append(results, nodes...)
-		if result.Failed(results) {
-			return nil, results, nil
-		}
+		go func() {
+			defer close(nodesDone)
+			nodes, nodesErr = nodesResults(entries, sets, out.Outs, img, conf)
+		}()
+	} else {
+		close(nodesDone)
 	}
 	images, err := checkImages(cfg, img, out.Outs, entries, owned, conf)
+	<-nodesDone
+	if nodesErr != nil {
+		return nil, nil, nodesErr
+	}
+	if results = append(results, nodes...); result.Failed(results) {
+		return nil, results, nil
+	}
 	if err != nil {
 		return nil, nil, err
 	}
