@@ -165,11 +165,21 @@ func Brief(p *registriesconf.Parsed, imageRef string) (*Explanation, error) {
 	return parsed(p, imageRef, Origins{}, true)
 }
 
+// BriefRef is Brief on a reference that ParseRef returned, which it does
+// not parse again.
+func BriefRef(p *registriesconf.Parsed, ref reference.Named) (*Explanation, error) {
+	return parsedRef(p, ref, Origins{}, true)
+}
+
 func parsed(p *registriesconf.Parsed, imageRef string, from Origins, brief bool) (*Explanation, error) {
 	ref, err := ParseRef(imageRef)
 	if err != nil {
 		return nil, err
 	}
+	return parsedRef(p, ref, from, brief)
+}
+
+func parsedRef(p *registriesconf.Parsed, ref reference.Named, from Origins, brief bool) (*Explanation, error) {
 	_, byDigest := ref.(reference.Canonical)
 	ex := &Explanation{Ref: ref.String(), ByDigest: byDigest}
 

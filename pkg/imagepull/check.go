@@ -150,7 +150,9 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 	// pull tries (see uniform): the lookups then give the same registry,
 	// mirrors and blocks whatever the rest of the name.
 	var key string
+	explainIt := func() (*explain.Explanation, error) { return explain.Brief(c.p, image) }
 	if ref, err := explain.ParseRef(image); err == nil {
+		explainIt = func() (*explain.Explanation, error) { return explain.BriefRef(c.p, ref) }
 		reg, err := c.p.FindRegistry(ref.Name())
 		if err != nil {
 			return nil, err
@@ -166,7 +168,7 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 			}
 		}
 	}
-	v, err := c.verdict(image, func() (*explain.Explanation, error) { return explain.Brief(c.p, image) })
+	v, err := c.verdict(image, explainIt)
 	if err != nil {
 		return nil, err
 	}
