@@ -298,8 +298,10 @@ const noRules = "no mirror applies: pulled from its registry"
 
 // explicitName returns the repository of image as written (without tag or
 // digest) when it starts with a registry host that the parse leaves as it
-// is: ok is false for short names and Docker Hub's names, which the parse
-// rewrites (docker.io/library/...).
+// is: ok is false for short names and the Docker Hub names that the parse
+// rewrites (index.docker.io/..., docker.io/name to docker.io/library/name,
+// as docker/reference's splitDockerDomain does). A name docker.io/a/b
+// stays as it is.
 func explicitName(image string) (string, bool) {
 	name := image
 	if i := strings.IndexByte(name, '@'); i >= 0 {
@@ -317,7 +319,11 @@ func explicitName(image string) (string, bool) {
 		return "", false
 	}
 	switch host {
-	case "docker.io", "index.docker.io", "registry-1.docker.io":
+	case "docker.io":
+		if !strings.Contains(name[slash+1:], "/") {
+			return "", false
+		}
+	case "index.docker.io", "registry-1.docker.io":
 		return "", false
 	}
 	return name, true
