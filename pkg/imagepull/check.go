@@ -103,7 +103,7 @@ func NewChecker(conf []byte, from explain.Origins) (*Checker, error) {
 		prefixes[i] = r.Prefix
 	}
 	slices.Sort(prefixes)
-	return &Checker{p: p, from: from, search: search, cache: map[string]*Verdict{},
+	return &Checker{p: p, from: from.Indexed(), search: search, cache: map[string]*Verdict{},
 		byRegistry: map[string]*Verdict{}, uniformity: map[string]bool{}, prefixes: prefixes}, nil
 }
 
