@@ -26,6 +26,46 @@ import (
 type Origins struct {
 	Sets  []mirror.Set
 	Image *registriesconf.Image
+
+	// bySource are the entries of Sets that have a real mirror, by
+	// source, in order; nil until Indexed.
+	bySource map[string][]entryAt
+}
+
+// entryAt is entry number entry of Sets[set].
+type entryAt struct{ set, entry int }
+
+// Indexed returns o with its entries indexed by source, for explaining
+// many images: the reasons and origins of each are then looked up rather
+// than found by a pass over every entry. The index is of Sets as they are
+// now; the answers are the same.
+func (o Origins) Indexed() Origins {
+	o.bySource = map[string][]entryAt{}
+	for i := range o.Sets {
+		for j, e := range o.Sets[i].Entries {
+			if e.HasRealMirror() {
+				o.bySource[e.Source] = append(o.bySource[e.Source], entryAt{i, j})
+			}
+		}
+	}
+	return o
+}
+
+// realMirrorEntries returns the entries for source that have a real
+// mirror, in the order of Sets and their entries.
+func (o *Origins) realMirrorEntries(source string) []entryAt {
+	if o.bySource != nil {
+		return o.bySource[source]
+	}
+	var out []entryAt
+	for i := range o.Sets {
+		for j, e := range o.Sets[i].Entries {
+			if e.Source == source && e.HasRealMirror() {
+				out = append(out, entryAt{i, j})
+			}
+		}
+	}
+	return out
 }
 
 // Explanation is where a node pulls one image from.
@@ -165,11 +205,21 @@ func Brief(p *registriesconf.Parsed, imageRef string) (*Explanation, error) {
 	return parsed(p, imageRef, Origins{}, true)
 }
 
+// BriefRef is Brief on a reference that ParseRef returned, which it does
+// not parse again.
+func BriefRef(p *registriesconf.Parsed, ref reference.Named) (*Explanation, error) {
+	return parsedRef(p, ref, Origins{}, true)
+}
+
 func parsed(p *registriesconf.Parsed, imageRef string, from Origins, brief bool) (*Explanation, error) {
 	ref, err := ParseRef(imageRef)
 	if err != nil {
 		return nil, err
 	}
+	return parsedRef(p, ref, from, brief)
+}
+
+func parsedRef(p *registriesconf.Parsed, ref reference.Named, from Origins, brief bool) (*Explanation, error) {
 	_, byDigest := ref.(reference.Canonical)
 	ex := &Explanation{Ref: ref.String(), ByDigest: byDigest}
 
@@ -202,7 +252,7 @@ func parsed(p *registriesconf.Parsed, imageRef string, from Origins, brief bool)
 			return nil, err
 		}
 		if !loc.IsSource && ex.Registry != "" {
-			loc.Origins = mirrorOrigins(from.Sets, ex.Registry, s.Endpoint)
+			loc.Origins = mirrorOrigins(&from, ex.Registry, s.Endpoint)
 		}
 		ex.Locations = append(ex.Locations, loc)
 	}
@@ -237,12 +287,10 @@ func blocked(p *registriesconf.Parsed, name string, loc *Location, from Origins)
 // have a real mirror), and blockedRegistries of the Image around it.
 func blockReasons(scope string, from Origins) []string {
 	var reasons []string
-	for i := range from.Sets {
-		s := &from.Sets[i]
-		for j, e := range s.Entries {
-			if e.Source == scope && e.Policy == mirror.NeverContactSource && e.HasRealMirror() {
-				reasons = append(reasons, "mirrorSourcePolicy NeverContactSource in "+origin(s, j).String())
-			}
+	for _, at := range from.realMirrorEntries(scope) {
+		s := &from.Sets[at.set]
+		if s.Entries[at.entry].Policy == mirror.NeverContactSource {
+			reasons = append(reasons, "mirrorSourcePolicy NeverContactSource in "+origin(s, at.entry).String())
 		}
 	}
 	if img := from.Image; img != nil {
@@ -259,42 +307,56 @@ func blockReasons(scope string, from Origins) []string {
 // [[registry]] scope: entries for that source, in the pool the mirror
 // serves, that list it; or, for a scope nested under a source (which then
 // has no mirrors of its own), entries of that source whose mirror plus the
-// rest of the scope's path is the endpoint.
-func mirrorOrigins(sets []mirror.Set, scope string, ep sysregistriesv2.Endpoint) []Origin {
-	ownMirrors := false
-	for _, s := range sets {
-		for _, e := range s.Entries {
-			if e.Source == scope && e.HasRealMirror() {
-				ownMirrors = true
+// rest of the scope's path is the endpoint. A source (not a wildcard) that
+// the scope is nested in is a part of the scope that ends before a '/'
+// (the MCO's ScopeIsNestedInsideScope), so only those are looked up.
+func mirrorOrigins(from *Origins, scope string, ep sysregistriesv2.Endpoint) []Origin {
+	type candidate struct {
+		at     entryAt
+		nested bool
+	}
+	var cands []candidate
+	for _, at := range from.realMirrorEntries(scope) {
+		cands = append(cands, candidate{at, false})
+	}
+	if len(cands) == 0 {
+		for k := 0; k < len(scope); k++ {
+			if scope[k] != '/' || strings.HasPrefix(scope[:k], "*.") {
+				continue
+			}
+			for _, at := range from.realMirrorEntries(scope[:k]) {
+				cands = append(cands, candidate{at, true})
 			}
 		}
+		// In the order of the sets and their entries.
+		slices.SortFunc(cands, func(a, b candidate) int {
+			if a.at.set != b.at.set {
+				return a.at.set - b.at.set
+			}
+			return a.at.entry - b.at.entry
+		})
 	}
 	var out []Origin
-	for i := range sets {
-		s := &sets[i]
+	for _, c := range cands {
+		s := &from.Sets[c.at.set]
 		if !poolServes(s.Kind.Pool(), ep.PullFromMirror) {
 			continue
 		}
-		for j, e := range s.Entries {
-			if !e.HasRealMirror() {
-				continue
+		e := s.Entries[c.at.entry]
+		if !c.nested {
+			if slices.Contains(e.Mirrors, ep.Location) {
+				o := origin(s, c.at.entry)
+				o.Mirror = ep.Location
+				out = append(out, o)
 			}
-			switch {
-			case e.Source == scope:
-				if slices.Contains(e.Mirrors, ep.Location) {
-					o := origin(s, j)
-					o.Mirror = ep.Location
-					out = append(out, o)
-				}
-			case !ownMirrors && !strings.HasPrefix(e.Source, "*.") && registries.ScopeIsNestedInsideScope(scope, e.Source):
-				suffix := scope[len(e.Source):]
-				for _, m := range e.Mirrors {
-					if m+suffix == ep.Location {
-						o := origin(s, j)
-						o.Mirror = m
-						out = append(out, o)
-					}
-				}
+			continue
+		}
+		suffix := scope[len(e.Source):]
+		for _, m := range e.Mirrors {
+			if m+suffix == ep.Location {
+				o := origin(s, c.at.entry)
+				o.Mirror = m
+				out = append(out, o)
 			}
 		}
 	}
@@ -353,7 +415,7 @@ func skipped(reg *sysregistriesv2.Registry, ref reference.Named, used []sysregis
 			Endpoint:       m.Location,
 			PullFromMirror: m.PullFromMirror,
 			Insecure:       m.Insecure,
-			Origins:        mirrorOrigins(from.Sets, reg.Prefix, m),
+			Origins:        mirrorOrigins(&from, reg.Prefix, m),
 		})
 	}
 	return out, nil

@@ -3,6 +3,7 @@ package explain_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -300,4 +301,57 @@ func TestExplainBadConf(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "conflicting 'blocked' setting") {
 		t.Fatalf("error %v, want containers/image's conflicting 'blocked' setting", err)
 	}
+}
+
+// TestIndexedSameAnswers: the index of Origins.Indexed gives the
+// explanations that the pass over every entry gives, origins and reasons
+// included, for images under each source, nested scope, wildcard and
+// block of objects, and under none.
+func TestIndexedSameAnswers(t *testing.T) {
+	t.Parallel()
+	nodes, err := manifests.Parse([]byte(objects), "objects.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := registriesconf.ReadInput(nodes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := registriesconf.Render(in.Sets, registriesconf.Options{Image: in.Image})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := registriesconf.Parse(res.Conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer parsed.Close()
+	from := explain.Origins{Sets: in.Sets, Image: in.Image}
+	indexed := from.Indexed()
+	names := []string{"quay.io/openshift-release-dev/ocp-release", "registry.redhat.io/rhel9/app", "registry.redhat.io/rhel9/private/tool",
+		"registry.redhat.io/rhel9/private/a/b", "foo.example.net/team/app", "quay.io/team/app", "quay.io/team/app/sub", "quay.io/team/cached/img",
+		"quay.io/team/cached/copy/img", "registry.redhat.io/redhat/redhat-operator-index", "quay.io/tagonly/app", "docker.io/library/busybox", "ghcr.io/org/tool"}
+	checked := 0
+	for _, name := range names {
+		for _, ref := range []string{name, name + ":v1", name + digest} {
+			want, wantErr := explain.Parsed(parsed, ref, from)
+			got, err := explain.Parsed(parsed, ref, indexed)
+			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(err, wantErr) {
+				t.Errorf("%s: indexed:\n%v %v\nscanned:\n%v %v", ref, summaryOf(got), err, summaryOf(want), wantErr)
+			}
+			if want != nil && len(want.Locations) > 1 {
+				checked++
+			}
+		}
+	}
+	if checked < 12 {
+		t.Errorf("only %d references have mirrors", checked)
+	}
+}
+
+func summaryOf(ex *explain.Explanation) string {
+	if ex == nil {
+		return "nil"
+	}
+	return strings.Join(summary(ex), "\n")
 }

@@ -103,7 +103,7 @@ func NewChecker(conf []byte, from explain.Origins) (*Checker, error) {
 		prefixes[i] = r.Prefix
 	}
 	slices.Sort(prefixes)
-	return &Checker{p: p, from: from, search: search, cache: map[string]*Verdict{},
+	return &Checker{p: p, from: from.Indexed(), search: search, cache: map[string]*Verdict{},
 		byRegistry: map[string]*Verdict{}, uniformity: map[string]bool{}, prefixes: prefixes}, nil
 }
 
@@ -150,7 +150,9 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 	// pull tries (see uniform): the lookups then give the same registry,
 	// mirrors and blocks whatever the rest of the name.
 	var key string
+	explainIt := func() (*explain.Explanation, error) { return explain.Brief(c.p, image) }
 	if ref, err := explain.ParseRef(image); err == nil {
+		explainIt = func() (*explain.Explanation, error) { return explain.BriefRef(c.p, ref) }
 		reg, err := c.p.FindRegistry(ref.Name())
 		if err != nil {
 			return nil, err
@@ -166,7 +168,7 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 			}
 		}
 	}
-	v, err := c.verdict(image, func() (*explain.Explanation, error) { return explain.Brief(c.p, image) })
+	v, err := c.verdict(image, explainIt)
 	if err != nil {
 		return nil, err
 	}
@@ -296,8 +298,10 @@ const noRules = "no mirror applies: pulled from its registry"
 
 // explicitName returns the repository of image as written (without tag or
 // digest) when it starts with a registry host that the parse leaves as it
-// is: ok is false for short names and Docker Hub's names, which the parse
-// rewrites (docker.io/library/...).
+// is: ok is false for short names and the Docker Hub names that the parse
+// rewrites (index.docker.io/..., docker.io/name to docker.io/library/name,
+// as docker/reference's splitDockerDomain does). A name docker.io/a/b
+// stays as it is.
 func explicitName(image string) (string, bool) {
 	name := image
 	if i := strings.IndexByte(name, '@'); i >= 0 {
@@ -315,7 +319,11 @@ func explicitName(image string) (string, bool) {
 		return "", false
 	}
 	switch host {
-	case "docker.io", "index.docker.io", "registry-1.docker.io":
+	case "docker.io":
+		if !strings.Contains(name[slash+1:], "/") {
+			return "", false
+		}
+	case "index.docker.io", "registry-1.docker.io":
 		return "", false
 	}
 	return name, true

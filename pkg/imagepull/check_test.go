@@ -152,6 +152,10 @@ func TestExplicitName(t *testing.T) {
 		"localhost/a":              "localhost/a",
 		"reg.io/a:v1" + digest:     "reg.io/a",
 		"docker.io/nginx":          "",
+		"docker.io/nginx:1":        "",
+		"docker.io/a/nginx:1":      "docker.io/a/nginx",
+		"docker.io/a/b/c" + digest: "docker.io/a/b/c",
+		"index.docker.io/a/nginx":  "",
 		"library/nginx":            "",
 		"nginx:1":                  "",
 	} {
@@ -274,7 +278,7 @@ func TestPlainRef(t *testing.T) {
 			gen(prefix+p, depth-1)
 		}
 	}
-	for _, host := range []string{"quay.io/", "localhost:5000/", "a-b.c/", "q/"} {
+	for _, host := range []string{"quay.io/", "localhost:5000/", "a-b.c/", "q/", "docker.io/", "docker.io/a/"} {
 		gen(host, 4)
 	}
 	for _, image := range []string{"quay.io/a/b", "quay.io/a/b:v1", "quay.io:443/a-b/c_d.e" + digest, "localhost/a:latest"} {

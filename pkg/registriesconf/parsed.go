@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/containers/image/v5/pkg/sysregistriesv2"
 	"github.com/containers/image/v5/types"
@@ -17,6 +18,10 @@ type Parsed struct {
 	dir     string
 	release func()
 	sys     *types.SystemContext
+
+	indexOnce sync.Once
+	index     *registryIndex // nil when the registries did not load
+	closed    bool
 }
 
 // Parse loads conf with containers/image, with no drop-in files, and
@@ -60,13 +65,26 @@ func (p *Parsed) loaded() (*Parsed, error) {
 func (p *Parsed) SystemContext() *types.SystemContext { return p.sys }
 
 // FindRegistry returns the [[registry]] entry containers/image uses for ref
-// (a host, repository or image reference), or nil when none matches.
+// (a host, repository or image reference), or nil when none matches: what
+// sysregistriesv2.FindRegistry returns, from an index of the prefixes
+// built on the first call, at a cost that follows the length of ref
+// rather than the number of entries.
 func (p *Parsed) FindRegistry(ref string) (*sysregistriesv2.Registry, error) {
-	return sysregistriesv2.FindRegistry(p.sys, ref)
+	p.indexOnce.Do(func() {
+		if regs, err := sysregistriesv2.GetRegistries(p.sys); err == nil && !p.closed {
+			p.index = newRegistryIndex(regs)
+		}
+	})
+	if p.index == nil || p.closed {
+		// containers/image's own answer, and its error.
+		return sysregistriesv2.FindRegistry(p.sys, ref)
+	}
+	return p.index.find(ref), nil
 }
 
 // Close removes the file and drops containers/image's cache of it.
 func (p *Parsed) Close() error {
+	p.closed = true
 	var err error
 	if p.release != nil {
 		p.release()

@@ -77,12 +77,13 @@ func Render(sets []mirror.Set, opts Options) (*Result, error) {
 
 	conf := template
 	if in.writes() {
-		conf, err = updateRegistriesConfig(template, insecure, lists.registriesBlocked, sets, icsp, idms, itms)
+		var edited *sysregistriesv2.V2RegistriesConf
+		conf, edited, err = updateRegistriesConfig(template, insecure, lists.registriesBlocked, sets, icsp, idms, itms)
 		if err != nil {
 			return nil, fmt.Errorf("could not update registries config with new changes: %w", err)
 		}
 		res.Rewritten = true
-		res.Warnings = append(res.Warnings, nestedUnblocked(conf, sets)...)
+		res.Warnings = append(res.Warnings, nestedUnblocked(edited.Registries, sets)...)
 	}
 	if lists.policyBlocked != nil || lists.allowed != nil {
 		if err := checkPolicy(lists.policyBlocked, lists.allowed, opts.ReleaseImage); err != nil {
@@ -93,24 +94,26 @@ func Render(sets []mirror.Set, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// updateRegistriesConfig is the MCO's function of that name.
+// updateRegistriesConfig is the MCO's function of that name. It returns
+// the edited configuration too, which the encoded file decodes to.
 func updateRegistriesConfig(data []byte, insecure, blocked []string, sets []mirror.Set,
 	icsp []*apioperatorsv1alpha1.ImageContentSourcePolicy, idms []*apicfgv1.ImageDigestMirrorSet, itms []*apicfgv1.ImageTagMirrorSet,
-) ([]byte, error) {
+) ([]byte, *sysregistriesv2.V2RegistriesConf, error) {
 	tomlConf := sysregistriesv2.V2RegistriesConf{}
 	if _, err := toml.Decode(string(data), &tomlConf); err != nil {
-		return nil, fmt.Errorf("error unmarshalling registries config: %w", err)
+		return nil, nil, fmt.Errorf("error unmarshalling registries config: %w", err)
 	}
 	if err := validateScopes(insecure, blocked, nil); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := check.MCO(sets); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := registries.EditRegistriesConfig(&tomlConf, insecure, blocked, icsp, idms, itms); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return encode(tomlConf)
+	conf, err := encode(tomlConf)
+	return conf, &tomlConf, err
 }
 
 func encode(conf sysregistriesv2.V2RegistriesConf) ([]byte, error) {
@@ -245,11 +248,9 @@ func imageMirrors(ms []string) []apicfgv1.ImageMirror {
 // nestedUnblocked warns about registries that inherit the mirrors of a
 // NeverContactSource source but not its blocked flag (an insecure registry
 // nested under it): pulls from them still reach the source registry.
-func nestedUnblocked(conf []byte, sets []mirror.Set) []string {
-	var parsed sysregistriesv2.V2RegistriesConf
-	if _, err := toml.Decode(string(conf), &parsed); err != nil {
-		return nil
-	}
+// regs are the registries of the rendered file, as the MCO edited them
+// (not decoded again from the file: the same entries, at no cost).
+func nestedUnblocked(regs []sysregistriesv2.Registry, sets []mirror.Set) []string {
 	never := map[string]bool{}
 	sources := map[string]bool{}
 	for _, s := range sets {
@@ -260,8 +261,11 @@ func nestedUnblocked(conf []byte, sets []mirror.Set) []string {
 			}
 		}
 	}
+	if len(never) == 0 {
+		return nil
+	}
 	var warnings []string
-	for _, reg := range parsed.Registries {
+	for _, reg := range regs {
 		scope := reg.Location
 		if reg.Prefix != "" {
 			scope = reg.Prefix
