@@ -103,9 +103,30 @@ type run struct {
 	origin    map[*mirror.Set]*mirror.Set // work set -> input set it copies
 	converted map[*mirror.Set]bool        // work sets made from an ICSP
 	beside    map[string][][]string       // digest lists of other objects the nodes get
+	// infos counts the info results made; unlisted those past maxInfo,
+	// which info does not make, and fold counts.
+	infos, unlisted int
 }
 
-func (r *run) add(rs ...*result.Result) { r.results = append(r.results, rs...) }
+func (r *run) add(rs ...*result.Result) {
+	for _, res := range rs {
+		if res.Severity == result.Info {
+			r.infos++
+		}
+	}
+	r.results = append(r.results, rs...)
+}
+
+// info adds an info result about s, with the message that msg makes, or,
+// past maxInfo of them, only counts it: a list of tens of thousands of
+// objects should not spend its time on messages nobody sees.
+func (r *run) info(s *mirror.Set, msg func() string) {
+	if r.infos >= maxInfo {
+		r.unlisted++
+		return
+	}
+	r.add(check.Result(result.Info, s, "", msg()))
+}
 
 func (r *run) failed() bool {
 	o := Output{Results: r.results}
@@ -181,9 +202,11 @@ func (r *run) convert(in []*mirror.Set) []*mirror.Set {
 			} else {
 				msg += "; the ICSP is removed"
 			}
-			r.add(check.Result(result.Info, s, "", msg))
+			r.info(s, func() string { return msg })
 		case len(skipped) > 0:
-			r.add(check.Result(result.Info, s, "", "kept as it is: "+strings.Join(skipped, " and ")+" already exists, converted on an earlier run"))
+			r.info(s, func() string {
+				return "kept as it is: " + strings.Join(skipped, " and ") + " already exists, converted on an earlier run"
+			})
 		}
 	}
 	return work
@@ -193,7 +216,9 @@ func (r *run) applyDefault(work []*mirror.Set) {
 	changed := policy.Default{Policy: r.cfg.DefaultMirrorSourcePolicy}.Filter(work)
 	for _, s := range work {
 		if n := changed[s]; n > 0 {
-			r.add(check.Result(result.Info, s, "", fmt.Sprintf("mirrorSourcePolicy %s set on %d %s", r.cfg.DefaultMirrorSourcePolicy, n, plural(n, "entry", "entries"))))
+			r.info(s, func() string {
+				return fmt.Sprintf("mirrorSourcePolicy %s set on %d %s", r.cfg.DefaultMirrorSourcePolicy, n, plural(n, "entry", "entries"))
+			})
 		}
 	}
 }
@@ -319,14 +344,15 @@ func (r *run) consolidate(work []*mirror.Set, keepEntries bool) []*mirror.Set {
 			r.add(check.Result(result.Warning, m.Into, "", msg))
 		}
 		if m.Entries > 1 && !m.Unmerged && !keepEntries {
-			msg := fmt.Sprintf("%d %s entries for source %q merged into this one (from %s): mirrors %s", m.Entries, m.Pool, m.Source, refs(m.From), list(m.Mirrors))
-			r.add(check.Result(result.Info, m.Into, "", msg))
+			r.info(m.Into, func() string {
+				return fmt.Sprintf("%d %s entries for source %q merged into this one (from %s): mirrors %s", m.Entries, m.Pool, m.Source, refs(m.From), list(m.Mirrors))
+			})
 		}
 	}
 	emptied := map[*mirror.Set]bool{}
 	for _, s := range rep.Emptied {
 		emptied[s] = true
-		r.add(check.Result(result.Info, s, "", "removed: all its entries were merged into other objects"))
+		r.info(s, func() string { return "removed: all its entries were merged into other objects" })
 	}
 	out := work[:0]
 	for _, s := range work {
@@ -438,12 +464,14 @@ func (r *run) regroup(work []*mirror.Set) ([]*mirror.Set, map[*mirror.Set]bool) 
 	}
 	for _, s := range work {
 		if !kept[s] {
-			r.add(check.Result(result.Info, s, "", "removed: its entries moved to the objects of layout per-registry"))
+			r.info(s, func() string { return "removed: its entries moved to the objects of layout per-registry" })
 		}
 	}
 	for _, s := range out {
 		if created[s] {
-			r.add(check.Result(result.Info, s, "", fmt.Sprintf("created by layout per-registry with %d %s", len(s.Entries), plural(len(s.Entries), "entry", "entries"))))
+			r.info(s, func() string {
+				return fmt.Sprintf("created by layout per-registry with %d %s", len(s.Entries), plural(len(s.Entries), "entry", "entries"))
+			})
 		}
 	}
 	return out, created
@@ -598,14 +626,16 @@ func (r *run) output(outs []Out) Output {
 		}
 		return Output{Results: kept}
 	}
-	return Output{Outs: outs, Results: fold(r.results)}
+	return Output{Outs: outs, Results: fold(r.results, r.unlisted)}
 }
 
 // maxInfo is how many info results are listed one by one; past it, a count.
 // A fleet of thousands of ICSPs should not bury the warnings.
 const maxInfo = 100
 
-func fold(rs result.Results) result.Results {
+// fold keeps the first maxInfo info results, and counts the rest with
+// unlisted, those never made.
+func fold(rs result.Results, unlisted int) result.Results {
 	out := make(result.Results, 0, len(rs))
 	infos := 0
 	for _, r := range rs {
@@ -617,6 +647,7 @@ func fold(rs result.Results) result.Results {
 		}
 		out = append(out, r)
 	}
+	infos += unlisted
 	if infos > maxInfo {
 		out = append(out, &result.Result{Severity: result.Info, Message: fmt.Sprintf("%d more changes not listed (%d in all)", infos-maxInfo, infos)})
 	}
