@@ -70,10 +70,10 @@ func Printable(n *yaml.Node) bool {
 type place int
 
 const (
-	atRoot   place = iota // root_context; DOCUMENT_END_STATE on the stack
-	atItem                // sequence_context; BLOCK_SEQUENCE_ITEM_STATE
-	atKey                 // mapping_context, simple_key_context; BLOCK_MAPPING_SIMPLE_VALUE_STATE
-	atValue               // mapping_context; BLOCK_MAPPING_KEY_STATE
+	atRoot  place = iota // root_context; DOCUMENT_END_STATE on the stack
+	atItem               // sequence_context; BLOCK_SEQUENCE_ITEM_STATE
+	atKey                // mapping_context, simple_key_context; BLOCK_MAPPING_SIMPLE_VALUE_STATE
+	atValue              // mapping_context; BLOCK_MAPPING_KEY_STATE
 )
 
 // printer is the part of yaml_emitter_t that block output uses.
