@@ -11,8 +11,40 @@ type analysis struct {
 	blockAllowed        bool
 }
 
-// analyze is yaml_emitter_analyze_scalar, in the same order of checks.
+// safeFirst and safe are the ASCII bytes that set none of
+// yaml_emitter_analyze_scalar's flags at the start of a value and after
+// it; ':' is safe when another safe byte follows it.
+var safeFirst, safe [256]bool
+
+func init() {
+	for c := 0; c < 256; c++ {
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		safeFirst[c] = alnum || c == '/' || c == '_'
+		safe[c] = alnum || c == '/' || c == '_' || c == '.' || c == '-' || c == '@' || c == '=' || c == '+' || c == ':'
+	}
+}
+
+// everythingAllowed is the analysis of a value that needs nothing.
+var everythingAllowed = analysis{blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true}
+
+// analyze is yaml_emitter_analyze_scalar, in the same order of checks,
+// after a shortcut for the names, paths and image references that most
+// values are.
 func analyze(value string) analysis {
+	if len(value) > 0 && safeFirst[value[0]] && value[len(value)-1] != ':' {
+		i := 1
+		for i < len(value) && safe[value[i]] {
+			i++
+		}
+		if i == len(value) {
+			return everythingAllowed
+		}
+	}
+	return analyzeAll(value)
+}
+
+// analyzeAll is yaml_emitter_analyze_scalar.
+func analyzeAll(value string) analysis {
 	if len(value) == 0 {
 		return analysis{blockPlainAllowed: true, singleQuotedAllowed: true}
 	}

@@ -153,10 +153,7 @@ func dropTag(n *yaml.Node) (forceQuoting, ok bool) {
 		if str && n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 			return false, true
 		}
-		// Node.ShortTag of an untagged plain scalar is resolve("", value),
-		// as encoder.node computes rtag.
-		r := yaml.Node{Kind: yaml.ScalarNode, Value: n.Value}
-		rtag := r.ShortTag()
+		rtag := resolve(n.Value)
 		if len(rtag) > 2 && rtag[:2] == "!!" && isTag(tag, rtag[2:]) {
 			return false, true
 		}
@@ -166,6 +163,23 @@ func dropTag(n *yaml.Node) (forceQuoting, ok bool) {
 	}
 	return false, false
 }
+
+// resolve is yaml.v3's resolve("", value), which encoder.node calls: a
+// value whose first byte gives resolve no hint (its resolveTable) is a
+// string; for the others, Node.ShortTag of an untagged plain scalar calls
+// resolve itself.
+func resolve(value string) string {
+	if len(value) > 0 && !resolveHint[value[0]] {
+		return "!!str"
+	}
+	r := yaml.Node{Kind: yaml.ScalarNode, Value: value}
+	return r.ShortTag()
+}
+
+// resolveHint is where resolve.go's resolveTable is not zero.
+var resolveHint = [256]bool{'+': true, '-': true, '.': true, '~': true,
+	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
+	'y': true, 'Y': true, 'n': true, 'N': true, 't': true, 'T': true, 'f': true, 'F': true, 'o': true, 'O': true}
 
 const longTagPrefix = "tag:yaml.org,2002:"
 
