@@ -32,6 +32,12 @@ func TestShortcuts(t *testing.T) {
 			t.Fatalf("resolve(%q) = %s, ShortTag %s", v, got, want)
 		}
 	}
+	for _, v := range []string{"true", "True", "TRUE", "tRUE", "false", "False", "FALSE", "no", "off", "yes", "y", "~", "null", "Null", "NULL", "nil", ".inf", "-.INF", ".nan", "0x1f", "1_0", "<<", "Ok", "on"} {
+		r := yaml.Node{Kind: yaml.ScalarNode, Value: v}
+		if got, want := resolve(v), r.ShortTag(); got != want {
+			t.Errorf("resolve(%q) = %s, ShortTag %s", v, got, want)
+		}
+	}
 	if plain < 1000 {
 		t.Errorf("only %d values were plain", plain)
 	}

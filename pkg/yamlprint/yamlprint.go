@@ -172,6 +172,16 @@ func resolve(value string) string {
 	if len(value) > 0 && !resolveHint[value[0]] {
 		return "!!str"
 	}
+	if len(value) > 0 && mapHint[value[0]] {
+		// Hint 'M': resolveMap has the value or it is a string.
+		switch value {
+		case "true", "True", "TRUE", "false", "False", "FALSE":
+			return "!!bool"
+		case "~", "null", "Null", "NULL":
+			return "!!null"
+		}
+		return "!!str"
+	}
 	r := yaml.Node{Kind: yaml.ScalarNode, Value: value}
 	return r.ShortTag()
 }
@@ -180,6 +190,9 @@ func resolve(value string) string {
 var resolveHint = [256]bool{'+': true, '-': true, '.': true, '~': true,
 	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
 	'y': true, 'Y': true, 'n': true, 'N': true, 't': true, 'T': true, 'f': true, 'F': true, 'o': true, 'O': true}
+
+// mapHint is where resolveTable is 'M'.
+var mapHint = [256]bool{'~': true, 'y': true, 'Y': true, 'n': true, 'N': true, 't': true, 'T': true, 'f': true, 'F': true, 'o': true, 'O': true}
 
 const longTagPrefix = "tag:yaml.org,2002:"
 
