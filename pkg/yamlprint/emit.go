@@ -225,8 +225,8 @@ func (p *printer) writeBreak(s string, i int) int {
 	return i
 }
 
-// writeIndent is yaml_emitter_write_indent; foot_indent is always -1 here
-// (no comments).
+// writeIndent is yaml_emitter_write_indent: after a foot comment at the
+// same indent, a blank line.
 func (p *printer) writeIndent() {
 	indent := p.indent
 	if indent < 0 {
@@ -235,8 +235,85 @@ func (p *printer) writeIndent() {
 	if !p.ind || p.col > indent || p.col == indent && !p.ws {
 		p.putBreak()
 	}
+	if p.footIndent == indent {
+		p.putBreak()
+	}
 	for p.col < indent {
 		p.put(' ')
+	}
+	p.ws = true
+	p.footIndent = -1
+}
+
+// processHead is yaml_emitter_process_head_comment: the tail (a key's foot
+// comment) and the head comment waiting.
+func (p *printer) processHead() {
+	if p.tail != "" {
+		p.writeIndent()
+		p.writeComment(p.tail)
+		p.tail = ""
+		p.footIndent = max(p.indent, 0)
+	}
+	if p.head == "" {
+		return
+	}
+	p.writeIndent()
+	p.writeComment(p.head)
+	p.head = ""
+}
+
+// processLine is yaml_emitter_process_line_comment_linebreak.
+func (p *printer) processLine(linebreak bool) {
+	if p.line == "" {
+		if linebreak {
+			p.putBreak()
+		}
+		return
+	}
+	if !p.ws {
+		p.put(' ')
+	}
+	p.writeComment(p.line)
+	p.line = ""
+}
+
+// processFoot is yaml_emitter_process_foot_comment.
+func (p *printer) processFoot() {
+	if p.foot == "" {
+		return
+	}
+	p.writeIndent()
+	p.writeComment(p.foot)
+	p.foot = ""
+	p.footIndent = max(p.indent, 0)
+}
+
+// writeComment is yaml_emitter_write_comment: each line starts with "# "
+// unless it has its '#'.
+func (p *printer) writeComment(comment string) {
+	breaks, pound := false, false
+	for i := 0; i < len(comment); {
+		if isBreak(comment, i) {
+			i = p.writeBreak(comment, i)
+			breaks, pound = true, false
+			continue
+		}
+		if breaks {
+			p.writeIndent()
+		}
+		if !pound {
+			if comment[i] != '#' {
+				p.put('#')
+				p.put(' ')
+			}
+			pound = true
+		}
+		i = p.write(comment, i)
+		p.ind = false
+		breaks = false
+	}
+	if !breaks {
+		p.putBreak()
 	}
 	p.ws = true
 }
@@ -402,12 +479,12 @@ func (p *printer) writeBlockScalarHints(value string) {
 	}
 }
 
-// writeLiteral is yaml_emitter_write_literal_scalar; with no line comment,
-// the header ends in a line break.
+// writeLiteral is yaml_emitter_write_literal_scalar: the line comment
+// waiting goes on the header line.
 func (p *printer) writeLiteral(value string) {
 	p.writeIndicator("|", true, false, false)
 	p.writeBlockScalarHints(value)
-	p.putBreak()
+	p.processLine(true)
 	p.ws = true
 	breaks := true
 	for i := 0; i < len(value); {
@@ -431,7 +508,7 @@ func (p *printer) writeLiteral(value string) {
 func (p *printer) writeFolded(value string) {
 	p.writeIndicator(">", true, false, false)
 	p.writeBlockScalarHints(value)
-	p.putBreak()
+	p.processLine(true)
 	p.ws = true
 	breaks := true
 	leadingSpaces := true

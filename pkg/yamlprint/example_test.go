@@ -8,14 +8,15 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/yamlprint"
 )
 
-// Append prints a node as kyaml's encoder would, choosing quotes as it
-// does, and says when it cannot (here, a comment), so that the caller uses
-// the encoder instead.
+// Append prints a node as kyaml's encoder would, choosing quotes and
+// placing comments as it does, and says when it cannot (here, an anchor),
+// so that the caller uses the encoder instead.
 func ExampleAppend() {
 	n, _ := yaml.Parse(`kind: ImageDigestMirrorSet
 spec:
   imageDigestMirrors:
-  - source: registry.example.com/team
+  # the team's images
+  - source: registry.example.com/team # moved on 1 May
     mirrors:
       - mirror.example.com/team
     enabled: "true"
@@ -28,7 +29,7 @@ spec:
 	out, ok := yamlprint.Append(nil, n.YNode())
 	fmt.Printf("%v\n%s", ok, out)
 
-	n.YNode().Content[0].HeadComment = "# a comment"
+	n.YNode().Content[1].Anchor = "kind"
 	_, ok = yamlprint.Append(nil, n.YNode())
 	fmt.Println(ok)
 	// Output:
@@ -36,7 +37,8 @@ spec:
 	// kind: ImageDigestMirrorSet
 	// spec:
 	//   imageDigestMirrors:
-	//   - source: registry.example.com/team
+	//   # the team's images
+	//   - source: registry.example.com/team # moved on 1 May
 	//     mirrors:
 	//     - mirror.example.com/team
 	//     enabled: "true"

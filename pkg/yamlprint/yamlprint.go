@@ -13,9 +13,13 @@
 // the yaml_emitter_write_* functions), keeping the emitter's column,
 // whitespace and indention flags as it does.
 //
-// Anything else (comments, anchors, aliases, flow style, tags the encoder
-// keeps, complex keys, invalid UTF-8, a scalar at the root) is not handled:
-// Append says so and the caller uses the encoder.
+// Head, line and foot comments are written where the emitter writes them,
+// which is not always next to their node: the emitter keeps an event's
+// comments until one of its states writes them, and so does Append.
+//
+// Anything else (anchors, aliases, flow style, tags the encoder keeps,
+// complex keys, invalid UTF-8, a scalar at the root) is not handled: Append
+// says so and the caller uses the encoder.
 package yamlprint
 
 import (
@@ -35,27 +39,56 @@ func Append(dst []byte, n *yaml.Node) ([]byte, bool) {
 	if n == nil {
 		return dst, false
 	}
-	if n.Kind == yaml.DocumentNode {
-		// encoder.node of a DocumentNode: an implicit document around its
-		// content, with the document's comments, which are not handled.
-		if len(n.Content) != 1 || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" || n.Anchor != "" {
-			return dst, false
-		}
-		n = n.Content[0]
-	}
-	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
-		return dst, false
-	}
 	// yaml_emitter_emit_stream_start.
-	p := printer{out: dst, indent: -1, ws: true, ind: true}
-	if !p.node(n, atRoot) {
+	p := printer{out: dst, indent: -1, ws: true, ind: true, footIndent: -1}
+	if !p.document(n) || p.invalid {
 		return dst[:len(dst):cap(dst)], false
 	}
-	// yaml_emitter_emit_document_end: the root node has popped its indent
-	// back to -1, and an implicit document writes no "...".
-	p.indent = -1
-	p.writeIndent()
 	return p.out, true
+}
+
+// document is encoder.marshalDoc: the events of an implicit document (a
+// DocumentNode's, with its comments) around the root node.
+func (p *printer) document(n *yaml.Node) bool {
+	root := n
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) != 1 || n.Anchor != "" || n.Tag != "" {
+			return false
+		}
+		root = n.Content[0]
+		// yaml_emitter_emit_document_start: the head comment, then a line
+		// break.
+		p.analyze(n.HeadComment, "", "", "")
+		if p.head != "" {
+			p.processHead()
+			p.putBreak()
+		}
+	}
+	if root.Kind != yaml.MappingNode && root.Kind != yaml.SequenceNode {
+		return false
+	}
+	// yaml_emitter_emit_document_content.
+	p.analyzeStart(root, "")
+	p.processHead()
+	if !p.start(root, atRoot) {
+		return false
+	}
+	p.processLine(false)
+	p.processFoot()
+	if !p.body(root, atRoot) {
+		return false
+	}
+	// yaml_emitter_emit_document_end: the root node has popped its indent
+	// back to -1; the document's foot comment is set apart by a blank
+	// line; an implicit document writes no "...".
+	if n.Kind == yaml.DocumentNode {
+		p.analyze("", "", n.FootComment, "")
+	}
+	p.footIndent = 0
+	p.processFoot()
+	p.footIndent = -1
+	p.writeIndent()
+	return true
 }
 
 // Printable reports whether Append prints n (and so would return true).
@@ -78,11 +111,16 @@ const (
 
 // printer is the part of yaml_emitter_t that block output uses.
 type printer struct {
-	out    []byte
-	indent int
-	col    int  // column, in characters
-	ws     bool // whitespace: the last thing written was blank
-	ind    bool // indention: only indentation on the line so far
+	out        []byte
+	indent     int
+	col        int  // column, in characters
+	ws         bool // whitespace: the last thing written was blank
+	ind        bool // indention: only indentation on the line so far
+	footIndent int
+
+	// The comments of the events so far that are not written yet.
+	head, line, foot, tail, keyLine string
+	invalid                         bool // a comment is not UTF-8
 }
 
 // The emitter's scalar styles.
@@ -96,8 +134,10 @@ const (
 	foldedStyle
 )
 
-func (p *printer) node(n *yaml.Node, at place) bool {
-	if n.Anchor != "" || n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
+// start is yaml_emitter_emit_node for n's first event (a scalar's only
+// one): a scalar is written; a mapping or sequence writes nothing yet.
+func (p *printer) start(n *yaml.Node, at place) bool {
+	if n.Anchor != "" {
 		return false
 	}
 	forceQuoting, ok := dropTag(n)
@@ -106,28 +146,64 @@ func (p *printer) node(n *yaml.Node, at place) bool {
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		if len(n.Content) == 0 {
-			return p.empty('{', '}', n)
-		}
-		if n.Style&yaml.FlowStyle != 0 || len(n.Content)%2 != 0 {
-			return false
-		}
-		return p.mapping(n, at)
+		return len(n.Content) == 0 || n.Style&yaml.FlowStyle == 0 && len(n.Content)%2 == 0
 	case yaml.SequenceNode:
-		if len(n.Content) == 0 {
-			return p.empty('[', ']', n)
-		}
-		if n.Style&yaml.FlowStyle != 0 {
-			return false
-		}
-		return p.sequence(n, at)
+		return len(n.Content) == 0 || n.Style&yaml.FlowStyle == 0
 	case yaml.ScalarNode:
-		if at == atRoot {
-			return false
-		}
-		return p.scalar(n, at, forceQuoting)
+		return at != atRoot && p.scalar(n, at, forceQuoting)
 	}
 	return false
+}
+
+// body is the events after n's first: a mapping's or sequence's content
+// and end.
+func (p *printer) body(n *yaml.Node, at place) bool {
+	switch {
+	case n.Kind == yaml.ScalarNode:
+		return true
+	case len(n.Content) == 0:
+		p.empty(n, at)
+		return true
+	case n.Kind == yaml.MappingNode:
+		return p.mapping(n, at)
+	}
+	return p.sequence(n, at)
+}
+
+// analyze is the comment part of yaml_emitter_analyze_event: an event's
+// comments replace those not yet written, where it has them.
+func (p *printer) analyze(head, line, foot, tail string) {
+	if !utf8.ValidString(head) || !utf8.ValidString(line) || !utf8.ValidString(foot) || !utf8.ValidString(tail) {
+		// The emitter's write panics on such a comment.
+		p.invalid = true
+		return
+	}
+	if head != "" {
+		p.head = head
+	}
+	if line != "" {
+		p.line = line
+	}
+	if foot != "" {
+		p.foot = foot
+	}
+	if tail != "" {
+		p.tail = tail
+	}
+}
+
+// analyzeStart analyzes n's first event as encoder.node makes it: a
+// scalar's with all its comments (and the tail, the foot of the key before
+// it), a mapping's or sequence's start with its head comment.
+func (p *printer) analyzeStart(n *yaml.Node, tail string) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		p.analyze(n.HeadComment, n.LineComment, n.FootComment, tail)
+	case yaml.MappingNode:
+		p.analyze(n.HeadComment, "", "", tail)
+	default:
+		p.analyze(n.HeadComment, "", "", "")
+	}
 }
 
 // dropTag follows encoder.node: a tag that the value resolves to without
@@ -231,53 +307,114 @@ func (p *printer) increaseIndent(flow, inItem, compactSeq bool) int {
 	return saved
 }
 
-// mapping is yaml_emitter_emit_block_mapping_key and _value.
+// mapping is yaml_emitter_emit_block_mapping_key and _value, for each of
+// the events of n's content and its end.
 func (p *printer) mapping(n *yaml.Node, at place) bool {
-	saved := p.increaseIndent(false, at == atItem, false)
+	var saved int
+	tail := ""
 	for i := 0; i < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		// The key's event: encoder.node gives its foot comment to the next
+		// key (or the end) as a tail.
+		if k.Kind != yaml.ScalarNode {
+			return false
+		}
+		p.analyze(k.HeadComment, k.LineComment, "", tail)
+		tail = k.FootComment
+		if i == 0 {
+			saved = p.increaseIndent(false, at == atItem, false)
+		}
+		p.processHead()
 		p.writeIndent()
+		if p.line != "" {
+			p.keyLine, p.line = p.line, ""
+		}
 		// yaml_emitter_check_simple_key: a scalar, on one line, of at most
 		// 128 bytes; other keys are written with "? ", not handled.
-		if k.Kind != yaml.ScalarNode || len(k.Value) > 128 {
+		if len(k.Value) > 128 || !p.start(k, atKey) {
 			return false
 		}
-		if !p.node(k, atKey) {
-			return false
-		}
+		// The value's first event.
+		p.analyzeStart(v, "")
 		p.writeIndicator(":", false, false, false)
-		if !p.node(v, atValue) {
+		if p.keyLine != "" {
+			if v.Kind == yaml.ScalarNode {
+				if p.line == "" {
+					p.line, p.keyLine = p.keyLine, ""
+				}
+			} else if v.Style&yaml.FlowStyle == 0 {
+				// A block follows: the key's line comment goes now.
+				p.line, p.keyLine = p.keyLine, p.line
+				p.processLine(false)
+				p.line, p.keyLine = p.keyLine, p.line
+			}
+		}
+		if !p.start(v, atValue) {
+			return false
+		}
+		p.processLine(false)
+		p.processFoot()
+		if !p.body(v, atValue) {
 			return false
 		}
 	}
+	// The end event.
+	p.analyze("", n.LineComment, n.FootComment, tail)
+	p.processHead()
 	p.indent = saved
 	return true
 }
 
-// sequence is yaml_emitter_emit_block_sequence_item.
+// sequence is yaml_emitter_emit_block_sequence_item, for each of the
+// events of n's content and its end.
 func (p *printer) sequence(n *yaml.Node, at place) bool {
-	compact := at == atValue && (p.col == 0 || !p.ind)
-	saved := p.increaseIndent(false, at == atItem, compact)
-	for _, item := range n.Content {
+	var saved int
+	for i, item := range n.Content {
+		p.analyzeStart(item, "")
+		if i == 0 {
+			compact := at == atValue && (p.col == 0 || !p.ind)
+			saved = p.increaseIndent(false, at == atItem, compact)
+		}
+		p.processHead()
 		p.writeIndent()
 		p.writeIndicator("-", true, false, true)
-		if !p.node(item, atItem) {
+		if !p.start(item, atItem) {
+			return false
+		}
+		p.processLine(false)
+		p.processFoot()
+		if !p.body(item, atItem) {
 			return false
 		}
 	}
+	p.analyze("", n.LineComment, n.FootComment, "")
 	p.indent = saved
 	return true
 }
 
-// empty is an empty mapping or sequence, which the emitter writes in flow
-// style (yaml_emitter_check_empty_mapping/_sequence): the flow item state's
-// opening indicator and, at once, its end.
-func (p *printer) empty(open, close byte, n *yaml.Node) bool {
-	p.writeIndicator(string(open), true, true, false)
-	// The flow state's indent goes up and back; the column is past the
-	// opening indicator, so no indent is written before the closing one.
-	p.writeIndicator(string(close), false, false, false)
-	return true
+// empty is the end event of an empty mapping or sequence, which the
+// emitter writes in flow style (yaml_emitter_check_empty_mapping and
+// _sequence): yaml_emitter_emit_flow_mapping_key or _sequence_item with
+// first set, which writes the opening indicator and, at once, the end.
+func (p *printer) empty(n *yaml.Node, at place) {
+	p.analyze("", n.LineComment, n.FootComment, "")
+	if n.Kind == yaml.MappingNode {
+		p.writeIndicator("{", true, true, false)
+		saved := p.increaseIndent(true, at == atItem, false)
+		p.processHead()
+		p.indent = saved
+		p.writeIndicator("}", false, false, false)
+	} else {
+		p.writeIndicator("[", true, true, false)
+		saved := p.increaseIndent(true, at == atItem, false)
+		p.indent = saved
+		if p.col == 0 {
+			p.writeIndent()
+		}
+		p.writeIndicator("]", false, false, false)
+	}
+	p.processLine(false)
+	p.processFoot()
 }
 
 // scalar is yaml_emitter_emit_scalar.

@@ -207,9 +207,14 @@ func TestGeneratedTrees(t *testing.T) {
 					m(s("a", "", 0), m(s("b", "", 0), q(m(s("c", "", 0), q(q(x, m(x, x))))))),
 					m(s("empty", "", 0), q(), s("map", "", 0), m(), x, m(s("deep", "", 0), x)),
 				}
-				for _, n := range shapes {
+				for i, n := range shapes {
 					trees++
 					printed += checkAll(t, "generated", n)
+					if st == 0 && (tag == "" || tag == "!!str") {
+						// The same tree with comments everywhere the
+						// parser can put them, in turn.
+						printed += checkAll(t, "generated with comments", withComments(n, i))
+					}
 				}
 			}
 		}
@@ -218,6 +223,37 @@ func TestGeneratedTrees(t *testing.T) {
 	if printed < trees {
 		t.Errorf("%d trees, only %d printed", trees, printed)
 	}
+}
+
+// withComments is a copy of n with head, line and foot comments (of one
+// and two lines) on its nodes, which ones chosen by seed.
+func withComments(n *yaml.Node, seed int) *yaml.Node {
+	i := seed
+	var copyOf func(n *yaml.Node) *yaml.Node
+	copyOf = func(n *yaml.Node) *yaml.Node {
+		c := *n
+		i++
+		switch i % 7 {
+		case 0:
+			c.HeadComment = "# head"
+		case 1:
+			c.LineComment = "# line"
+		case 2:
+			c.FootComment = "# foot"
+		case 3:
+			c.HeadComment, c.LineComment = "# head\n# second", "# line"
+		case 4:
+			c.LineComment, c.FootComment = "# line", "# foot\n\n# after a blank"
+		case 5:
+			c.HeadComment, c.FootComment = "no pound", "# foot"
+		}
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for j, k := range n.Content {
+			c.Content[j] = copyOf(k)
+		}
+		return &c
+	}
+	return copyOf(n)
 }
 
 // TestAppend shows the encoder's decisions that Append follows.
@@ -245,7 +281,9 @@ func TestAppend(t *testing.T) {
 		{"strip chomping, indent hint", s(" a\nb", "", yaml.FoldedStyle), "k: >2-\n   a\n  b\n"},
 		{"kept tag", s("a", "!custom", 0), ""},
 		{"anchor", &yaml.Node{Kind: yaml.ScalarNode, Value: "a", Anchor: "x"}, ""},
-		{"comment", &yaml.Node{Kind: yaml.ScalarNode, Value: "a", LineComment: "# c"}, ""},
+		{"line comment", &yaml.Node{Kind: yaml.ScalarNode, Value: "a", LineComment: "# c"}, "k: a # c\n"},
+		{"head and foot comments", &yaml.Node{Kind: yaml.ScalarNode, Value: "a", HeadComment: "# h", FootComment: "# f"}, "k: a\n# f\n\n# h\n"}, // the value's head waits for the mapping's end, as in the emitter
+		{"comment not UTF-8", &yaml.Node{Kind: yaml.ScalarNode, Value: "a", LineComment: "# \xff"}, ""},
 		{"flow", &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: []*yaml.Node{s("a", "", 0)}}, ""},
 		{"empty flow", &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}, "k: []\n"},
 		{"compact sequence", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{s("a", "", 0)}}, "k:\n- a\n"},
