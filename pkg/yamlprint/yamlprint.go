@@ -64,7 +64,7 @@ func (p *printer) document(n *yaml.Node) bool {
 			p.putBreak()
 		}
 	}
-	if root.Kind != yaml.MappingNode && root.Kind != yaml.SequenceNode {
+	if root == nil || root.Kind != yaml.MappingNode && root.Kind != yaml.SequenceNode {
 		return false
 	}
 	// yaml_emitter_emit_document_content.
@@ -89,13 +89,6 @@ func (p *printer) document(n *yaml.Node) bool {
 	p.footIndent = -1
 	p.writeIndent()
 	return true
-}
-
-// Printable reports whether Append prints n (and so would return true).
-func Printable(n *yaml.Node) bool {
-	var buf [0]byte
-	_, ok := Append(buf[:], n)
-	return ok
 }
 
 // place is where a node is, as the emitter's context flags and the state it
@@ -137,7 +130,7 @@ const (
 // start is yaml_emitter_emit_node for n's first event (a scalar's only
 // one): a scalar is written; a mapping or sequence writes nothing yet.
 func (p *printer) start(n *yaml.Node, at place) bool {
-	if n.Anchor != "" {
+	if n == nil || n.Anchor != "" {
 		return false
 	}
 	forceQuoting, ok := dropTag(n)
@@ -316,7 +309,7 @@ func (p *printer) mapping(n *yaml.Node, at place) bool {
 		k, v := n.Content[i], n.Content[i+1]
 		// The key's event: encoder.node gives its foot comment to the next
 		// key (or the end) as a tail.
-		if k.Kind != yaml.ScalarNode {
+		if k == nil || v == nil || k.Kind != yaml.ScalarNode {
 			return false
 		}
 		p.analyze(k.HeadComment, k.LineComment, "", tail)
@@ -370,6 +363,9 @@ func (p *printer) mapping(n *yaml.Node, at place) bool {
 func (p *printer) sequence(n *yaml.Node, at place) bool {
 	var saved int
 	for i, item := range n.Content {
+		if item == nil {
+			return false
+		}
 		p.analyzeStart(item, "")
 		if i == 0 {
 			compact := at == atValue && (p.col == 0 || !p.ind)

@@ -284,6 +284,8 @@ func TestAppend(t *testing.T) {
 		{"line comment", &yaml.Node{Kind: yaml.ScalarNode, Value: "a", LineComment: "# c"}, "k: a # c\n"},
 		{"head and foot comments", &yaml.Node{Kind: yaml.ScalarNode, Value: "a", HeadComment: "# h", FootComment: "# f"}, "k: a\n# f\n\n# h\n"}, // the value's head waits for the mapping's end, as in the emitter
 		{"comment not UTF-8", &yaml.Node{Kind: yaml.ScalarNode, Value: "a", LineComment: "# \xff"}, ""},
+		{"nil item", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{nil}}, ""},
+		{"zero node", &yaml.Node{}, ""},
 		{"flow", &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: []*yaml.Node{s("a", "", 0)}}, ""},
 		{"empty flow", &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}, "k: []\n"},
 		{"compact sequence", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{s("a", "", 0)}}, "k:\n- a\n"},
