@@ -56,7 +56,7 @@ func (w *Writer) header(items bool) error {
 
 // encode prints n into w.enc as kyaml's encoder does: with yamlprint,
 // which writes the encoder's bytes, or with the encoder for what yamlprint
-// does not print (anchors, aliases, flow style, kept tags).
+// does not print (anchors, aliases, comments in flow style, kept tags).
 func (w *Writer) encode(n *yaml.Node) error {
 	var ok bool
 	if w.enc, ok = yamlprint.Append(w.enc[:0], n); ok {

@@ -9,7 +9,7 @@ import (
 
 // TestEncodeIsTheEncoders checks that Writer.encode prints as kyaml's
 // encoder does, with yamlprint where it can and the encoder where it
-// cannot (anchors, aliases, flow style, kept tags).
+// cannot (anchors, aliases, comments in flow style, kept tags).
 func TestEncodeIsTheEncoders(t *testing.T) {
 	t.Parallel()
 	for _, in := range []string{

@@ -6,6 +6,7 @@ import "unicode/utf8"
 // block output uses.
 type analysis struct {
 	multiline           bool
+	flowPlainAllowed    bool
 	blockPlainAllowed   bool
 	singleQuotedAllowed bool
 	blockAllowed        bool
@@ -25,7 +26,7 @@ func init() {
 }
 
 // everythingAllowed is the analysis of a value that needs nothing.
-var everythingAllowed = analysis{blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true}
+var everythingAllowed = analysis{flowPlainAllowed: true, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true}
 
 // analyze is yaml_emitter_analyze_scalar, in the same order of checks,
 // after a shortcut for the names, paths and image references that most
@@ -37,7 +38,15 @@ func analyze(value string) analysis {
 			i++
 		}
 		if i == len(value) {
-			return everythingAllowed
+			a := everythingAllowed
+			// ':' is a flow indicator wherever it is.
+			for j := 1; j < len(value); j++ {
+				if value[j] == ':' {
+					a.flowPlainAllowed = false
+					break
+				}
+			}
+			return a
 		}
 	}
 	return analyzeAll(value)
@@ -49,12 +58,14 @@ func analyzeAll(value string) analysis {
 		return analysis{blockPlainAllowed: true, singleQuotedAllowed: true}
 	}
 	var (
-		blockIndicators, lineBreaks, specialCharacters, tabCharacters bool
-		leadingSpace, leadingBreak, trailingSpace, trailingBreak      bool
-		breakSpace, spaceBreak, previousSpace, previousBreak          bool
+		blockIndicators, flowIndicators                          bool
+		lineBreaks, specialCharacters, tabCharacters             bool
+		leadingSpace, leadingBreak, trailingSpace, trailingBreak bool
+		breakSpace, spaceBreak, previousSpace, previousBreak     bool
 	)
 	if len(value) >= 3 && (value[:3] == "---" || value[:3] == "...") {
 		blockIndicators = true
+		flowIndicators = true
 	}
 	precededByWhitespace := true
 	for i, w := 0, 0; i < len(value); i += w {
@@ -63,24 +74,31 @@ func analyzeAll(value string) analysis {
 		if i == 0 {
 			switch value[i] {
 			case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
+				flowIndicators = true
 				blockIndicators = true
 			case '?', ':':
+				flowIndicators = true
 				if followedByWhitespace {
 					blockIndicators = true
 				}
 			case '-':
 				if followedByWhitespace {
+					flowIndicators = true
 					blockIndicators = true
 				}
 			}
 		} else {
 			switch value[i] {
+			case ',', '?', '[', ']', '{', '}':
+				flowIndicators = true
 			case ':':
+				flowIndicators = true
 				if followedByWhitespace {
 					blockIndicators = true
 				}
 			case '#':
 				if precededByWhitespace {
+					flowIndicators = true
 					blockIndicators = true
 				}
 			}
@@ -120,18 +138,22 @@ func analyzeAll(value string) analysis {
 		}
 		precededByWhitespace = isBlankz(value, i)
 	}
-	a := analysis{multiline: lineBreaks, blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: true}
+	a := everythingAllowed
+	a.multiline = lineBreaks
 	if leadingSpace || leadingBreak || trailingSpace || trailingBreak {
+		a.flowPlainAllowed = false
 		a.blockPlainAllowed = false
 	}
 	if trailingSpace {
 		a.blockAllowed = false
 	}
 	if breakSpace {
+		a.flowPlainAllowed = false
 		a.blockPlainAllowed = false
 		a.singleQuotedAllowed = false
 	}
 	if spaceBreak || tabCharacters || specialCharacters {
+		a.flowPlainAllowed = false
 		a.blockPlainAllowed = false
 		a.singleQuotedAllowed = false
 	}
@@ -139,7 +161,11 @@ func analyzeAll(value string) analysis {
 		a.blockAllowed = false
 	}
 	if lineBreaks {
+		a.flowPlainAllowed = false
 		a.blockPlainAllowed = false
+	}
+	if flowIndicators {
+		a.flowPlainAllowed = false
 	}
 	if blockIndicators {
 		a.blockPlainAllowed = false

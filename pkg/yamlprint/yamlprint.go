@@ -17,9 +17,10 @@
 // which is not always next to their node: the emitter keeps an event's
 // comments until one of its states writes them, and so does Append.
 //
-// Anything else (anchors, aliases, flow style, tags the encoder keeps,
-// complex keys, invalid UTF-8, a scalar at the root) is not handled: Append
-// says so and the caller uses the encoder.
+// Flow style is covered without comments in it. Anything else (anchors,
+// aliases, comments in flow style, tags the encoder keeps, complex keys,
+// invalid UTF-8, a scalar at the root) is not handled: Append says so and
+// the caller uses the encoder.
 package yamlprint
 
 import (
@@ -96,10 +97,13 @@ func (p *printer) document(n *yaml.Node) bool {
 type place int
 
 const (
-	atRoot  place = iota // root_context; DOCUMENT_END_STATE on the stack
-	atItem               // sequence_context; BLOCK_SEQUENCE_ITEM_STATE
-	atKey                // mapping_context, simple_key_context; BLOCK_MAPPING_SIMPLE_VALUE_STATE
-	atValue              // mapping_context; BLOCK_MAPPING_KEY_STATE
+	atRoot      place = iota // root_context; DOCUMENT_END_STATE on the stack
+	atItem                   // sequence_context; BLOCK_SEQUENCE_ITEM_STATE
+	atKey                    // mapping_context, simple_key_context; BLOCK_MAPPING_SIMPLE_VALUE_STATE
+	atValue                  // mapping_context; BLOCK_MAPPING_KEY_STATE
+	atFlowItem               // in a flow sequence
+	atFlowKey                // a flow mapping's key: simple_key_context
+	atFlowValue              // a flow mapping's value
 )
 
 // printer is the part of yaml_emitter_t that block output uses.
@@ -110,6 +114,7 @@ type printer struct {
 	ws         bool // whitespace: the last thing written was blank
 	ind        bool // indention: only indentation on the line so far
 	footIndent int
+	flowLevel  int
 
 	// The comments of the events so far that are not written yet.
 	head, line, foot, tail, keyLine string
@@ -139,9 +144,9 @@ func (p *printer) start(n *yaml.Node, at place) bool {
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		return len(n.Content) == 0 || n.Style&yaml.FlowStyle == 0 && len(n.Content)%2 == 0
+		return len(n.Content)%2 == 0
 	case yaml.SequenceNode:
-		return len(n.Content) == 0 || n.Style&yaml.FlowStyle == 0
+		return true
 	case yaml.ScalarNode:
 		return at != atRoot && p.scalar(n, at, forceQuoting)
 	}
@@ -157,6 +162,8 @@ func (p *printer) body(n *yaml.Node, at place) bool {
 	case len(n.Content) == 0:
 		p.empty(n, at)
 		return true
+	case n.Style&yaml.FlowStyle != 0 || p.flowLevel > 0:
+		return p.flow(n, at)
 	case n.Kind == yaml.MappingNode:
 		return p.mapping(n, at)
 	}
@@ -388,6 +395,100 @@ func (p *printer) sequence(n *yaml.Node, at place) bool {
 	return true
 }
 
+// flow is a non-empty mapping or sequence in flow style (or inside one):
+// yaml_emitter_emit_flow_sequence_item or _flow_mapping_key and _value,
+// without line folding (no best_width). Comments inside one, or waiting
+// to be written when it starts, are not handled: the flow states write
+// them with trailing commas.
+func (p *printer) flow(n *yaml.Node, at place) bool {
+	if p.head != "" || p.line != "" || p.foot != "" || p.tail != "" {
+		return false
+	}
+	for _, c := range n.Content {
+		if hasComments(c) {
+			return false
+		}
+	}
+	mapping := n.Kind == yaml.MappingNode
+	if mapping {
+		p.writeIndicator("{", true, true, false)
+	} else {
+		p.writeIndicator("[", true, true, false)
+	}
+	saved := p.increaseIndent(true, at == atItem, false)
+	p.flowLevel++
+	if mapping {
+		for i := 0; i < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k == nil || v == nil || k.Kind != yaml.ScalarNode || len(k.Value) > 128 {
+				return false
+			}
+			if i > 0 {
+				p.writeIndicator(",", false, false, false)
+			}
+			if p.col == 0 {
+				p.writeIndent()
+			}
+			if !p.start(k, atFlowKey) {
+				return false
+			}
+			p.writeIndicator(":", false, false, false)
+			if !p.start(v, atFlowValue) || !p.body(v, atFlowValue) {
+				return false
+			}
+		}
+	} else {
+		for i, item := range n.Content {
+			if i > 0 {
+				p.writeIndicator(",", false, false, false)
+			}
+			if p.col == 0 {
+				p.writeIndent()
+			}
+			if !p.start(item, atFlowItem) || !p.body(item, atFlowItem) {
+				return false
+			}
+		}
+	}
+	// The end event, with the node's line and foot comments.
+	p.analyze("", n.LineComment, n.FootComment, "")
+	if mapping {
+		if p.head != "" || p.foot != "" || p.tail != "" {
+			p.writeIndicator(",", false, false, false)
+		}
+		p.processHead()
+	}
+	p.flowLevel--
+	p.indent = saved
+	if mapping {
+		p.writeIndicator("}", false, false, false)
+	} else {
+		if p.col == 0 {
+			p.writeIndent()
+		}
+		p.writeIndicator("]", false, false, false)
+	}
+	p.processLine(false)
+	p.processFoot()
+	return true
+}
+
+// hasComments reports whether n or a node in it has a comment.
+func hasComments(n *yaml.Node) bool {
+	if n == nil {
+		return false
+	}
+	if n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasComments(c) {
+			return true
+		}
+	}
+	return false
+}
+
 // empty is the end event of an empty mapping or sequence, which the
 // emitter writes in flow style (yaml_emitter_check_empty_mapping and
 // _sequence): yaml_emitter_emit_flow_mapping_key or _sequence_item with
@@ -437,24 +538,24 @@ func (p *printer) scalar(n *yaml.Node, at place, forceQuoting bool) bool {
 		st = doubleStyle
 	}
 	a := analyze(value)
-	simpleKey := at == atKey
+	simpleKey := at == atKey || at == atFlowKey
 	if simpleKey && a.multiline {
 		// Not a simple key (yaml_emitter_check_simple_key).
 		return false
 	}
 	// yaml_emitter_select_scalar_style, in block context.
 	if st == plainStyle {
-		if !a.blockPlainAllowed {
+		if p.flowLevel > 0 && !a.flowPlainAllowed || p.flowLevel == 0 && !a.blockPlainAllowed {
 			st = singleStyle
 		}
-		if len(value) == 0 && simpleKey {
+		if len(value) == 0 && (p.flowLevel > 0 || simpleKey) {
 			st = singleStyle
 		}
 	}
 	if st == singleStyle && !a.singleQuotedAllowed {
 		st = doubleStyle
 	}
-	if (st == literalStyle || st == foldedStyle) && (!a.blockAllowed || simpleKey) {
+	if (st == literalStyle || st == foldedStyle) && (!a.blockAllowed || p.flowLevel > 0 || simpleKey) {
 		st = doubleStyle
 	}
 	saved := p.increaseIndent(true, at == atItem, false)

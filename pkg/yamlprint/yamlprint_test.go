@@ -191,6 +191,8 @@ func TestGeneratedTrees(t *testing.T) {
 	}
 	m := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Content: c} }
 	q := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.SequenceNode, Content: c} }
+	fm := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle, Content: c} }
+	fq := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: c} }
 	var trees, printed int
 	for _, v := range scalarValues {
 		for _, st := range scalarStyles {
@@ -206,6 +208,10 @@ func TestGeneratedTrees(t *testing.T) {
 					q(q(x), q(), m(), m(s("k", "", 0), m())),
 					m(s("a", "", 0), m(s("b", "", 0), q(m(s("c", "", 0), q(q(x, m(x, x))))))),
 					m(s("empty", "", 0), q(), s("map", "", 0), m(), x, m(s("deep", "", 0), x)),
+					fq(x, s("next", "", 0)),
+					fm(x, x, s("k", "", 0), x),
+					m(s("flow", "", 0), fq(x, fm(s("k", "", 0), x), fq(), fm(), fq(x, fq(x)))),
+					q(fm(x, fq(x)), fq(fm(x, x))),
 				}
 				for i, n := range shapes {
 					trees++
@@ -286,7 +292,8 @@ func TestAppend(t *testing.T) {
 		{"comment not UTF-8", &yaml.Node{Kind: yaml.ScalarNode, Value: "a", LineComment: "# \xff"}, ""},
 		{"nil item", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{nil}}, ""},
 		{"zero node", &yaml.Node{}, ""},
-		{"flow", &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: []*yaml.Node{s("a", "", 0)}}, ""},
+		{"flow", &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: []*yaml.Node{s("a", "", 0), s("b:c", "", 0), s("", "", 0)}}, "k: [a, 'b:c', '']\n"},
+		{"comment in flow", &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "a", LineComment: "# c"}}}, ""},
 		{"empty flow", &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}, "k: []\n"},
 		{"compact sequence", &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{s("a", "", 0)}}, "k:\n- a\n"},
 	}
