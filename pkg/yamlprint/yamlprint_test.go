@@ -191,8 +191,12 @@ func TestGeneratedTrees(t *testing.T) {
 	}
 	m := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Content: c} }
 	q := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.SequenceNode, Content: c} }
-	fm := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle, Content: c} }
-	fq := func(c ...*yaml.Node) *yaml.Node { return &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: c} }
+	fm := func(c ...*yaml.Node) *yaml.Node {
+		return &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle, Content: c}
+	}
+	fq := func(c ...*yaml.Node) *yaml.Node {
+		return &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle, Content: c}
+	}
 	var trees, printed int
 	for _, v := range scalarValues {
 		for _, st := range scalarStyles {
