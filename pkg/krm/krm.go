@@ -124,8 +124,12 @@ func processList(data []byte, out io.Writer) (result.Results, error) {
 	return results, rw.Write(items)
 }
 
-// resultsNode is results as the node that goes into the list's results.
+// resultsNode is results as the node that goes into the list's results:
+// built as yaml.Marshal and a parse would give it, or so made.
 func resultsNode(rs result.Results) (*yaml.RNode, error) {
+	if n, ok := result.Node(rs); ok {
+		return yaml.NewRNode(n), nil
+	}
 	b, err := yaml.Marshal(rs)
 	if err != nil {
 		return nil, err

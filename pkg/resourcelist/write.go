@@ -7,6 +7,8 @@ import (
 	"io"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/mirrorset/mirrorset/pkg/yamlprint"
 )
 
 // Writer writes a List back as kyaml's framework writes a ResourceList:
@@ -16,7 +18,8 @@ type Writer struct {
 	w       *bufio.Writer
 	list    *List
 	started bool
-	enc     bytes.Buffer
+	enc     []byte // what encode printed last
+	before  []byte // itemByKyaml's item as printed before it changes
 }
 
 // NewWriter returns a Writer of l's items and fields to w.
@@ -41,7 +44,7 @@ func (w *Writer) header(items bool) error {
 	if err := w.encode(head); err != nil {
 		return err
 	}
-	if _, err := w.w.Write(w.enc.Bytes()); err != nil {
+	if _, err := w.w.Write(w.enc); err != nil {
 		return err
 	}
 	if items {
@@ -51,13 +54,22 @@ func (w *Writer) header(items bool) error {
 	return nil
 }
 
+// encode prints n into w.enc as kyaml's encoder does: with yamlprint,
+// which writes the encoder's bytes, or with the encoder for what yamlprint
+// does not print (anchors, aliases, comments in flow style, kept tags).
 func (w *Writer) encode(n *yaml.Node) error {
-	w.enc.Reset()
-	e := yaml.NewEncoder(&w.enc)
+	var ok bool
+	if w.enc, ok = yamlprint.Append(w.enc[:0], n); ok {
+		return nil
+	}
+	buf := bytes.NewBuffer(w.enc[:0])
+	e := yaml.NewEncoder(buf)
 	if err := e.Encode(n); err != nil {
 		return err
 	}
-	return e.Close()
+	err := e.Close()
+	w.enc = buf.Bytes()
+	return err
 }
 
 // Item writes it as it came in, with what kyaml adds to it or drops from
@@ -108,7 +120,7 @@ func (w *Writer) itemByKyaml(it *Item) error {
 	if err := w.encode(seqOf(n.YNode())); err != nil {
 		return fmt.Errorf("item %d: %w", it.Index, err)
 	}
-	before := append([]byte(nil), w.enc.Bytes()...)
+	w.before = append(w.before[:0], w.enc...)
 	if n, err = it.Node(); err != nil {
 		return err
 	}
@@ -118,11 +130,11 @@ func (w *Writer) itemByKyaml(it *Item) error {
 	if err := w.encode(seqOf(n.YNode())); err != nil {
 		return fmt.Errorf("item %d: %w", it.Index, err)
 	}
-	if bytes.Equal(before, w.enc.Bytes()) {
+	if bytes.Equal(w.before, w.enc) {
 		_, err = w.w.Write(it.raw)
 		return err
 	}
-	_, err = w.w.Write(w.enc.Bytes())
+	_, err = w.w.Write(w.enc)
 	return err
 }
 
@@ -144,7 +156,7 @@ func (w *Writer) Node(n *yaml.RNode, from *Item) error {
 	if err := w.encode(seqOf(n.YNode())); err != nil {
 		return fmt.Errorf("writing an object: %w", err)
 	}
-	_, err := w.w.Write(w.enc.Bytes())
+	_, err := w.w.Write(w.enc)
 	return err
 }
 
@@ -168,7 +180,7 @@ func (w *Writer) Close(results *yaml.RNode) error {
 		if err := w.encode(tail); err != nil {
 			return err
 		}
-		if _, err := w.w.Write(w.enc.Bytes()); err != nil {
+		if _, err := w.w.Write(w.enc); err != nil {
 			return err
 		}
 	}
