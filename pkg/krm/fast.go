@@ -20,7 +20,7 @@ import (
 // anything was written, the list turned out to need the full parse; it
 // replays the input. read are the mirror objects read while the list was
 // (predecoder), by item index, and strs their strings.
-func runFast(l *resourcelist.List, inputBytes int64, read map[int]*stringsDecoder, strs map[string]string, stdout, stderr io.Writer) (code int, replay io.Reader) {
+func runFast(l *resourcelist.List, inputBytes int64, read map[int]*decoded, strs map[string]string, stdout, stderr io.Writer) (code int, replay io.Reader) {
 	lim, err := inputLimits()
 	if err != nil {
 		return refuse(stdout, stderr, err), nil

@@ -27,35 +27,49 @@ func (e *entry) decodeStrings(k mirror.Kind, i int, strs map[string]string) (set
 	}
 	d := e.pre
 	if d == nil {
+		var sd stringsDecoder
 		var w resourcelist.StringWalker
-		d = readStrings(&w, e.item, k, strs)
+		d = sd.read(&w, e.item, k, strs)
 	}
-	if !d.ok || d.kind != k || !e.budget.count(e.item, d.size) {
+	if d == nil || d.set.Kind != k || !e.budget.count(e.item, d.size) {
 		return nil, false, false
 	}
-	set = d.set(i)
-	return set, d.annos[localConfigAnno] == "true", true
+	e.pre = nil // the set goes on; the rest can go
+	d.set.Item = i
+	return d.set, d.local, true
 }
 
-// readStrings reads it as a mirror object of kind k (see decodeStrings),
-// without the input limits, which decodeStrings checks. It only reads the
-// item, so it can run while the reader goes on (see predecoder).
-func readStrings(w *resourcelist.StringWalker, it *resourcelist.Item, k mirror.Kind, strs map[string]string) *stringsDecoder {
-	d := &stringsDecoder{kind: k, field: entriesField[k], strs: strs}
-	if d.field == nil {
-		return d // not a kind that Strings reads
-	}
-	d.size, d.ok = w.Walk(it, d.visit)
-	d.ok = d.ok && d.done()
-	return d
+// decoded is a mirror object read by stringsDecoder: its set (whose Item
+// decodeStrings gives), its local-config annotation, and its size for the
+// input limits.
+type decoded struct {
+	set   *mirror.Set
+	local bool
+	size  resourcelist.Size
 }
 
-// set is the mirror set d read, as the entry at i.
-func (d *stringsDecoder) set(i int) *mirror.Set {
-	for j := range d.entries {
-		d.entries[j].Mirrors = slices.Clip(d.entries[j].Mirrors) // as intern leaves them
+// read reads it as a mirror object of kind k (see decodeStrings), nil when
+// it cannot, without the input limits, which decodeStrings checks. It only
+// reads the item, so it can run while the reader goes on (see predecoder);
+// d keeps its buffers for the next item.
+func (d *stringsDecoder) read(w *resourcelist.StringWalker, it *resourcelist.Item, k mirror.Kind, strs map[string]string) *decoded {
+	field := entriesField[k]
+	if field == nil {
+		return nil // not a kind that Strings reads
 	}
-	s := &mirror.Set{Kind: d.kind, Name: d.name, Item: i, File: d.annos[pathAnno], Entries: slices.Clip(d.entries)}
+	*d = stringsDecoder{kind: k, field: field, strs: strs, entries: d.entries[:0], mirrors: d.mirrors[:0]}
+	size, ok := w.Walk(it, d.visit)
+	if !ok || !d.done() {
+		return nil
+	}
+	return &decoded{set: d.set(), local: d.annos[localConfigAnno] == "true", size: size}
+}
+
+// set is the mirror set d read, in slices exactly as long as they are (as
+// intern leaves them): the entries in one allocation, their mirrors in
+// another.
+func (d *stringsDecoder) set() *mirror.Set {
+	s := &mirror.Set{Kind: d.kind, Name: d.name, File: d.annos[pathAnno]}
 	if s.File == "" {
 		s.File = d.annos[legacyPathAnno]
 	}
@@ -64,6 +78,17 @@ func (d *stringsDecoder) set(i int) *mirror.Set {
 		index = d.annos[legacyIndexAnno]
 	}
 	s.FileIndex, _ = strconv.Atoi(index)
+	if len(d.entries) == 0 {
+		return s
+	}
+	s.Entries = make([]mirror.Entry, len(d.entries))
+	mirrors := slices.Clone(d.mirrors)
+	for i, e := range d.entries {
+		s.Entries[i] = mirror.Entry{Source: e.source, Policy: e.policy}
+		if e.to > e.from {
+			s.Entries[i].Mirrors = mirrors[e.from:e.to:e.to]
+		}
+	}
 	return s
 }
 
@@ -75,18 +100,21 @@ type predecoder struct {
 	done  chan struct{}
 	// read are the objects read, by item index; strs their strings,
 	// which decide goes on interning into.
-	read map[int]*stringsDecoder
+	read map[int]*decoded
 	strs map[string]string
 }
 
 func newPredecoder() *predecoder {
-	p := &predecoder{items: make(chan *resourcelist.Item, 256), done: make(chan struct{}), read: map[int]*stringsDecoder{}, strs: map[string]string{}}
+	p := &predecoder{items: make(chan *resourcelist.Item, 256), done: make(chan struct{}), read: map[int]*decoded{}, strs: map[string]string{}}
 	go func() {
 		defer close(p.done)
 		var w resourcelist.StringWalker
+		var d stringsDecoder
 		for it := range p.items {
 			if k, ok := mirror.KindOf(it.APIVersion, it.Kind); ok {
-				p.read[it.Index] = readStrings(&w, it, k, p.strs)
+				if r := d.read(&w, it, k, p.strs); r != nil {
+					p.read[it.Index] = r
+				}
 			}
 		}
 	}()
@@ -101,7 +129,7 @@ func (p *predecoder) offer(it *resourcelist.Item) {
 }
 
 // wait returns what the goroutine read, once it has read all.
-func (p *predecoder) wait() (map[int]*stringsDecoder, map[string]string) {
+func (p *predecoder) wait() (map[int]*decoded, map[string]string) {
 	close(p.items)
 	<-p.done
 	return p.read, p.strs
@@ -132,15 +160,21 @@ type stringsDecoder struct {
 	field []byte // the entries' field under spec
 	strs  map[string]string
 
-	size resourcelist.Size
-	ok   bool
+	name  string
+	annos [readAnnos]string
+	// entries are the entries read, their mirrors one after another in
+	// mirrors.
+	entries []scratchEntry
+	mirrors []string
+}
 
-	name    string
-	annos   [readAnnos]string
-	entries []mirror.Entry
-	// sourced: each entry has its source.
-	sourced []bool
-	failed  bool
+// scratchEntry is an entry being read: its mirrors are mirrors[from:to]
+// of its decoder.
+type scratchEntry struct {
+	source   string
+	policy   mirror.Policy
+	sourced  bool
+	from, to int
 }
 
 func (d *stringsDecoder) str(v []byte) string {
@@ -155,11 +189,11 @@ func (d *stringsDecoder) str(v []byte) string {
 // done reports whether the object is one Decode takes without a word:
 // named, every entry with a source.
 func (d *stringsDecoder) done() bool {
-	if d.failed || d.name == "" {
+	if d.name == "" {
 		return false
 	}
-	for _, ok := range d.sourced {
-		if !ok {
+	for _, e := range d.entries {
+		if !e.sourced {
 			return false
 		}
 	}
@@ -214,18 +248,17 @@ func (d *stringsDecoder) spec(path []resourcelist.Step, v []byte) bool {
 	}
 	i := path[2].Index
 	if i == len(d.entries) {
-		d.entries = append(d.entries, mirror.Entry{})
-		d.sourced = append(d.sourced, false)
+		d.entries = append(d.entries, scratchEntry{from: len(d.mirrors), to: len(d.mirrors)})
 	}
 	e := &d.entries[i]
 	switch key := string(path[3].Key); {
 	case key == "source" && len(path) == 4:
-		e.Source = d.str(v)
-		d.sourced[i] = true
-	case key == "mirrors" && len(path) == 5 && path[4].Index == len(e.Mirrors):
-		e.Mirrors = append(e.Mirrors, d.str(v))
+		e.source, e.sourced = d.str(v), true
+	case key == "mirrors" && len(path) == 5 && path[4].Index == e.to-e.from && e.to == len(d.mirrors):
+		d.mirrors = append(d.mirrors, d.str(v))
+		e.to = len(d.mirrors)
 	case key == "mirrorSourcePolicy" && len(path) == 4 && d.kind.HasPolicy():
-		e.Policy = mirror.Policy(d.str(v))
+		e.policy = mirror.Policy(d.str(v))
 	default:
 		return false // a field Decode warns of, or one in a form it refuses
 	}

@@ -32,7 +32,7 @@ type entry struct {
 	item *resourcelist.Item
 	// pre is the item read as a mirror object while the list was read
 	// (predecoder), nil when it was not.
-	pre *stringsDecoder
+	pre *decoded
 }
 
 func nodeEntry(n *yaml.RNode, from *resourcelist.Item) *entry {
