@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -108,6 +109,12 @@ type Item struct {
 	// origAnnos is what kyaml records of the item's internal annotations
 	// before the function runs (see Node).
 	origAnnos map[string]string
+	// plainAnnos: the list spells the path, index and id annotations both
+	// ways, and the item has both spellings of each, once and alike
+	// (formatCheck): kyaml's preparation only adds its marker, and its
+	// reconciliation, when they stay so, only takes it away (see prepare
+	// and reconcile).
+	plainAnnos bool
 }
 
 // span is where a value is in an item's bytes; the zero span is no value
@@ -239,12 +246,81 @@ func (it *Item) Node() (*yaml.RNode, error) {
 }
 
 func (it *Item) prepare(n *yaml.RNode) error {
+	if annos := it.plainAnnotations(n.YNode()); annos != nil {
+		// What kyaml's PreprocessResourcesForInternalAnnotationMigration
+		// does to such an item, without its passes over the metadata: it
+		// records the internal and legacy annotations, with its marker, and
+		// adds the marker; both spellings are there and alike, so it copies
+		// none and finds none mismatched.
+		orig := map[string]string{}
+		for i := 0; i+1 < len(annos.Content); i += 2 {
+			if k := annos.Content[i].Value; strings.HasPrefix(k, internalPrefix) ||
+				k == kioutil.LegacyPathAnnotation || k == kioutil.LegacyIndexAnnotation || k == kioutil.LegacyIdAnnotation {
+				orig[k] = annos.Content[i+1].Value
+			}
+		}
+		orig[kioutil.InternalAnnotationsMigrationResourceIDAnnotation] = "0"
+		it.origAnnos = orig
+		// The nodes that kyaml's AnnotationSetter and FieldSetter append.
+		annos.Content = append(annos.Content,
+			&yaml.Node{Kind: yaml.ScalarNode, Value: kioutil.InternalAnnotationsMigrationResourceIDAnnotation},
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: "0", Style: yaml.SingleQuotedStyle})
+		return nil
+	}
 	m, err := kio.PreprocessResourcesForInternalAnnotationMigration([]*yaml.RNode{n})
 	if err != nil {
 		return fmt.Errorf("item %d: %w", it.Index, err)
 	}
 	it.origAnnos = m["0"]
 	return nil
+}
+
+// internalPrefix starts the annotations that kyaml keeps for itself.
+const internalPrefix = "internal.config.kubernetes.io/"
+
+// plainAnnotations returns obj's annotations when the item's are plain
+// (plainAnnos) and obj holds the item's path, index and id annotations, in
+// both spellings, each once and as the item has them, and, with want, the
+// marker of kyaml's preparation once with its value; else nil.
+func (it *Item) plainAnnotations(obj *yaml.Node, want ...string) *yaml.Node {
+	if !it.plainAnnos {
+		return nil
+	}
+	meta := uniqueField(obj, "metadata")
+	if meta == nil || meta == errDuplicate || meta.Kind != yaml.MappingNode {
+		return nil
+	}
+	annos := uniqueField(meta, "annotations")
+	if annos == nil || annos == errDuplicate || annos.Kind != yaml.MappingNode {
+		return nil
+	}
+	var seen [len(annotationKeys)]bool
+	for i := 0; i+1 < len(annos.Content); i += 2 {
+		k := annotationIndex([]byte(annos.Content[i].Value))
+		if k < 0 {
+			continue
+		}
+		v := annos.Content[i+1]
+		if seen[k] || v.Kind != yaml.ScalarNode {
+			return nil
+		}
+		seen[k] = true
+		switch {
+		case k < migrationKey && v.Value != string(it.anno(k)):
+			return nil
+		case k == migrationKey && (len(want) == 0 || v.Value != want[0]):
+			return nil
+		}
+	}
+	for k := 0; k < migrationKey; k++ {
+		if !seen[k] {
+			return nil
+		}
+	}
+	if len(want) > 0 && !seen[migrationKey] {
+		return nil
+	}
+	return annos
 }
 
 // Tree parses the item for reading: the tree that a function sees on the
@@ -380,6 +456,12 @@ func (l *List) formatCheck() error {
 	if internal != nil {
 		l.internal, l.legacy = *internal, *legacy
 	}
+	if l.internal && l.legacy {
+		for _, it := range l.Items {
+			it.plainAnnos = it.info == nil && it.has(0) && it.has(1) && it.has(2) && it.has(3) && it.has(4) && it.has(5) &&
+				bytes.Equal(it.anno(0), it.anno(1)) && bytes.Equal(it.anno(2), it.anno(3)) && bytes.Equal(it.anno(4), it.anno(5))
+		}
+	}
 	return nil
 }
 
@@ -428,6 +510,21 @@ func quotable(v []byte) bool {
 // id annotations in the spelling the input used, its record removed, and
 // empty metadata dropped.
 func (l *List) reconcile(n *yaml.RNode, from *Item) error {
+	if from != nil && l.internal && l.legacy {
+		if annos := from.plainAnnotations(n.YNode(), "0"); annos != nil && from.origAnnos != nil {
+			// The annotations are the item's, in both spellings, as the
+			// list spells them: kyaml's ReconcileInternalAnnotations only
+			// clears its marker, and ClearEmptyAnnotations finds them
+			// there.
+			for i := 0; i+1 < len(annos.Content); i += 2 {
+				if annos.Content[i].Value == kioutil.InternalAnnotationsMigrationResourceIDAnnotation {
+					annos.Content = append(annos.Content[:i:i], annos.Content[i+2:]...)
+					break
+				}
+			}
+			return nil
+		}
+	}
 	format := map[string]string{}
 	if l.internal {
 		format[kioutil.PathAnnotation] = "-"
