@@ -37,9 +37,9 @@ func TestPlainAnnotationsAsKyaml(t *testing.T) {
 		"internal path only": func(n *yaml.RNode) error {
 			return n.PipeE(yaml.SetAnnotation(kioutil.PathAnnotation, "elsewhere.yaml"))
 		},
-		"annotations dropped": func(n *yaml.RNode) error { return n.SetAnnotations(map[string]string{}) },
+		"annotations dropped":       func(n *yaml.RNode) error { return n.SetAnnotations(map[string]string{}) },
 		"annotations dropped twice": func(n *yaml.RNode) error { return n.SetAnnotations(map[string]string{}) },
-		"new label": func(n *yaml.RNode) error { return n.PipeE(yaml.SetLabel("a", "b")) },
+		"new label":                 func(n *yaml.RNode) error { return n.PipeE(yaml.SetLabel("a", "b")) },
 	}
 	plain := 0
 	for _, it := range l.Items {
