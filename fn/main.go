@@ -95,6 +95,12 @@ func main() {
 // run runs the command line args (without the program name) and returns
 // the exit code: 0 ok, 1 findings or refused, 2 usage error.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		// The KRM function, as the root command runs it, without making
+		// the command tree first: kustomize and kpt start mirrorset once
+		// per run, and its start is part of every one.
+		return krm.Run(stdin, stdout, stderr)
+	}
 	code := 0
 	root := newRoot(stdin, stdout, stderr, &code)
 	args = longFlags(root, args)
