@@ -122,19 +122,20 @@ func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *
 	return nil
 }
 
-// limitMemory caps the heap at 1.8 times what the read left, for the rest
-// of the run, and returns what undoes it. Once the list is read, its items'
-// bytes are most of the live heap, and the work that follows (parsing the
-// mirror objects one at a time, transform's own data) makes garbage many
-// times their size; with the default GOGC the heap doubles before each
-// collection. Measured on generated lists with 30% mirror objects: at
-// 100,000 items (85 MB) the read leaves 95 MiB; the peak RSS is 280-290 MB
-// without a cap, 195-205 MB with 1.8 times that, 185-195 MB with 1.7 (at
-// about the same time), and below that the collector starts to cost time;
-// at 10,000 items it is 51 MB and 31 MB. A lower cap (the input limits'
-// soft one, or GOMEMLIMIT) stays, GOMEMLIMIT is left alone, and so are
-// small inputs. The cap is soft: the runtime lets the heap grow past it rather
-// than spend more than half the CPU on collecting.
+// limitMemory caps the heap at 1.5 times what the read left (24 MiB at
+// least), for the rest of the run, and returns what undoes it. Once the
+// list is read, its items' bytes are most of the live heap, and the work
+// that follows (transform's own data, the registries.conf renderings, the
+// image check, the objects written) makes garbage many times their size;
+// with the default GOGC the heap doubles before each collection. Measured
+// on the generated lists of make bench: at 100,000 items (81 MiB) the read
+// leaves about 125 MiB; the peak RSS is 218-230 MB with 1.8 times that,
+// 187 MB with 1.5, at the same time (about 2.0 s), and below that the
+// collector starts to cost time; at 10,000 items, below the 24 MiB floor,
+// the collector took half as much time again as the rest. A lower cap (the
+// input limits' soft one, or GOMEMLIMIT) stays, GOMEMLIMIT is left alone,
+// and so are small inputs. The cap is soft: the runtime lets the heap grow
+// past it rather than spend more than half the CPU on collecting.
 func limitMemory(inputBytes int64) (undo func()) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return func() {}
@@ -152,7 +153,7 @@ func limitMemory(inputBytes int64) (undo func()) {
 	if heap < 8<<20 {
 		return func() {}
 	}
-	limit := int64(max(heap/10*18, 24<<20))
+	limit := int64(max(heap/10*15, 24<<20))
 	old := debug.SetMemoryLimit(-1)
 	if limit >= old {
 		return func() {}
