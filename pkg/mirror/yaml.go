@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -241,6 +242,94 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // labels and annotations of from (an ICSP). Fields the cluster filled in are
 // dropped, and so is status.
 func ConvertNode(from *yaml.RNode, k Kind, entries []Entry) (*yaml.RNode, error) {
+	meta := from.Field("metadata")
+	if meta != nil && meta.Value.YNode().Kind != yaml.MappingNode {
+		return convertNodeByFields(from, k, entries)
+	}
+	// The tree that convertNodeByFields builds with kyaml's SetField, made
+	// directly: SetField parses every string value again as YAML 1.1 to
+	// choose its style, which took most of the time of a list of thousands
+	// of ICSPs. TestConvertNodeAsByFields holds the two together.
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	av, kind := headerValues(k)
+	n.Content = append(n.Content, fieldKey("apiVersion"), av, fieldKey("kind"), kind)
+	if meta != nil {
+		m := meta.Value.Copy()
+		for _, f := range droppedMetadata {
+			if !hasKey(m.YNode(), f) {
+				continue // what Clear would find
+			}
+			if err := m.PipeE(yaml.Clear(f)); err != nil {
+				return nil, err
+			}
+		}
+		if a := m.Field("annotations"); a != nil {
+			if hasKey(a.Value.YNode(), lastApplied) {
+				if err := a.Value.PipeE(yaml.Clear(lastApplied)); err != nil {
+					return nil, err
+				}
+			}
+			if len(a.Value.YNode().Content) == 0 {
+				if err := m.PipeE(yaml.Clear("annotations")); err != nil {
+					return nil, err
+				}
+			}
+		}
+		n.Content = append(n.Content, fieldKey("metadata"), m.YNode())
+	}
+	spec := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{fieldKey(k.EntriesField()[1]), EntriesNode(k, entries).YNode()}}
+	n.Content = append(n.Content, fieldKey("spec"), spec)
+	return yaml.NewRNode(n), nil
+}
+
+// fieldKey is the key node that kyaml's FieldSetter appends.
+func fieldKey(name string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: name} }
+
+// headerValues are new apiVersion and kind value nodes of kind k, as
+// kyaml's FieldSetter sets them (NewStringRNode, double quotes for a
+// string that YAML 1.1 reads as another type, which these never are).
+func headerValues(k Kind) (apiVersion, kind *yaml.Node) {
+	return fieldValue(k.APIVersion()), fieldValue(string(k))
+}
+
+func fieldValue(v string) *yaml.Node {
+	n := yaml.NewStringRNode(v).YNode()
+	styles.Lock()
+	defer styles.Unlock()
+	st, ok := styles.of[v]
+	if !ok {
+		if yaml.IsYaml1_1NonString(n) {
+			st = yaml.DoubleQuotedStyle
+		}
+		styles.of[v] = st
+	}
+	if n.Style == 0 {
+		n.Style = st
+	}
+	return n
+}
+
+// styles are the styles fieldValue found for its few values: finding one
+// parses the value as YAML 1.1.
+var styles = struct {
+	sync.Mutex
+	of map[string]yaml.Style
+}{of: map[string]yaml.Style{}}
+
+// hasKey reports whether the map m has key.
+func hasKey(m *yaml.Node, key string) bool {
+	if m.Kind != yaml.MappingNode {
+		return true // let Clear say what it says
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func convertNodeByFields(from *yaml.RNode, k Kind, entries []Entry) (*yaml.RNode, error) {
 	n := yaml.NewMapRNode(nil)
 	if err := n.PipeE(yaml.SetField("apiVersion", yaml.NewStringRNode(k.APIVersion()))); err != nil {
 		return nil, err
