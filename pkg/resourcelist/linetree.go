@@ -22,27 +22,8 @@ func lineTree(raw []byte) (root *yaml.Node, ok bool) {
 	// one.
 	b := treeBuilder{nodes: make([]yaml.Node, 0, 2*bytes.Count(raw, []byte("\n"))+8)}
 	b.stack = []frame{{node: &yaml.Node{Kind: yaml.SequenceNode}, col: 0, seq: true}}
-	var t tokenizer
-	for len(raw) > 0 {
-		i := bytes.IndexByte(raw, '\n')
-		if i < 0 {
-			return nil, false
-		}
-		text := raw[:i]
-		raw = raw[i+1:]
-		ln := t.next(text)
-		if t.complex || t.unsafe != "" || t.state == inBlockScalar || t.state == inQuoted || t.state == inFlow {
-			return nil, false
-		}
-		switch ln.kind {
-		case blankLine, commentLine:
-			continue
-		case insideLine:
-			return nil, false
-		}
-		if !b.line(ln) {
-			return nil, false
-		}
+	if !simpleLines(raw, b.line) {
+		return nil, false
 	}
 	b.closeTo(0)
 	items := b.stack[0].node
@@ -50,6 +31,36 @@ func lineTree(raw []byte) (root *yaml.Node, ok bool) {
 		return nil, false
 	}
 	return items.Content[0], true
+}
+
+// simpleLines calls take with each content line of raw, in the simple form
+// the tokenizer reads exactly (block maps and lists, one-line plain and
+// quoted scalars; comments and blank lines are skipped), and reports
+// false at the first line in another form, or that take refuses.
+func simpleLines(raw []byte, take func(line) bool) bool {
+	var t tokenizer
+	for len(raw) > 0 {
+		i := bytes.IndexByte(raw, '\n')
+		if i < 0 {
+			return false
+		}
+		text := raw[:i]
+		raw = raw[i+1:]
+		ln := t.next(text)
+		if t.complex || t.unsafe != "" || t.state == inBlockScalar || t.state == inQuoted || t.state == inFlow {
+			return false
+		}
+		switch ln.kind {
+		case blankLine, commentLine:
+			continue
+		case insideLine:
+			return false
+		}
+		if !take(ln) {
+			return false
+		}
+	}
+	return true
 }
 
 // frame is an open block collection: a map whose keys are at col, or a

@@ -226,21 +226,13 @@ func (it *Item) Moves(next Context) bool {
 // annotations that a Writer uses to put the right ones on whatever the
 // function makes of the node. Each call parses the item anew.
 func (it *Item) Node() (*yaml.RNode, error) {
-	var n *yaml.RNode
-	if !it.parsed && bytes.IndexByte(it.raw, '#') < 0 {
-		// Without comments, the line tree is all the encoder reads of the
-		// parser's tree (kinds, tags, values, styles): it prints the same
-		// bytes, and costs a fraction of the parse. TestLineTreePrintsAsParsed
-		// holds it to that.
-		if t, ok := lineTree(it.raw); ok {
-			n = yaml.NewRNode(t)
-		}
-	}
-	if n == nil {
-		var err error
-		if n, err = it.parse(); err != nil {
-			return nil, err
-		}
+	// Without comments, the line tree is all the encoder reads of the
+	// parser's tree (kinds, tags, values, styles): it prints the same
+	// bytes, and costs a fraction of the parse. TestLineTreePrintsAsParsed
+	// holds it to that.
+	n, err := it.lineTreeOrParse(bytes.IndexByte(it.raw, '#') < 0)
+	if err != nil {
+		return nil, err
 	}
 	return n, it.prepare(n)
 }
@@ -329,22 +321,25 @@ func (it *Item) plainAnnotations(obj *yaml.Node, want ...string) *yaml.Node {
 // maps, or repeated: there Tree prepares the tree as Node does). It costs
 // a parse, not the preparation.
 func (it *Item) Tree() (*yaml.RNode, error) {
-	var n *yaml.RNode
-	if !it.parsed {
-		if t, ok := lineTree(it.raw); ok {
-			n = yaml.NewRNode(t)
-		}
-	}
-	if n == nil {
-		var err error
-		if n, err = it.parse(); err != nil {
-			return nil, err
-		}
+	n, err := it.lineTreeOrParse(true)
+	if err != nil {
+		return nil, err
 	}
 	if !plainMetadata(n.YNode()) {
 		return n, it.prepare(n)
 	}
 	return n, nil
+}
+
+// lineTreeOrParse is the item's line tree where lines may build it, else
+// the parser's tree.
+func (it *Item) lineTreeOrParse(lines bool) (*yaml.RNode, error) {
+	if lines && !it.parsed {
+		if t, ok := lineTree(it.raw); ok {
+			return yaml.NewRNode(t), nil
+		}
+	}
+	return it.parse()
 }
 
 // plainMetadata reports whether n's metadata is absent, or a map with

@@ -54,28 +54,8 @@ func (sw *StringWalker) Walk(it *Item, visit func(path []Step, value []byte) boo
 	*w = stringWalker{visit: visit, stack: w.stack[:0], path: w.path[:0], keys: w.keys[:0]}
 	defer func() { w.visit = nil }()
 	w.stack = append(w.stack, walkFrame{col: 0, seq: true, at: Step{Index: -1}})
-	var t tokenizer
-	raw := it.raw
-	for len(raw) > 0 {
-		i := bytes.IndexByte(raw, '\n')
-		if i < 0 {
-			return size, false
-		}
-		text := raw[:i]
-		raw = raw[i+1:]
-		ln := t.next(text)
-		if t.complex || t.unsafe != "" || t.state == inBlockScalar || t.state == inQuoted || t.state == inFlow {
-			return size, false
-		}
-		switch ln.kind {
-		case blankLine, commentLine:
-			continue
-		case insideLine:
-			return size, false
-		}
-		if !w.line(ln) {
-			return size, false
-		}
+	if !simpleLines(it.raw, w.line) {
+		return size, false
 	}
 	for len(w.stack) > 1 {
 		if !w.pop() {
