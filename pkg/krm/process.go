@@ -51,6 +51,22 @@ func (e *entry) name() string {
 // anew each time, so that no tree outlives its use.
 func (e *entry) parse() (*yaml.RNode, error) { return e.tree(e.item.Node) }
 
+// parseFor is parse for making outs from the entry: when none of them is
+// the entry updated (all are new objects, which take only its apiVersion,
+// kind and metadata), the fast path's item gives only those
+// (resourcelist.Item.Head).
+func (e *entry) parseFor(outs []transform.Out) (*yaml.RNode, error) {
+	if e.node != nil || e.item == nil {
+		return e.parse()
+	}
+	for _, o := range outs {
+		if o.How == transform.Updated {
+			return e.parse()
+		}
+	}
+	return e.tree(e.item.Head)
+}
+
 // read returns the entry's tree for reading its fields: on the fast path,
 // a parse without the preparation, which only adds annotations.
 func (e *entry) read() (*yaml.RNode, error) { return e.tree(e.item.Tree) }
@@ -344,7 +360,7 @@ func (p *plan) outputs(i int) ([]*yaml.RNode, error) {
 	get := func() (*yaml.RNode, error) {
 		var err error
 		if n == nil {
-			n, err = p.entries[i].parse()
+			n, err = p.entries[i].parseFor(p.at[i])
 		}
 		return n, err
 	}

@@ -16,13 +16,39 @@ import (
 // is false, and the caller parses the item. It is several times faster than
 // the parser, which matters for the tens of thousands of mirror objects of
 // a large list.
-func lineTree(raw []byte) (root *yaml.Node, ok bool) {
+func lineTree(raw []byte) (root *yaml.Node, ok bool) { return lineTreeOf(raw, nil) }
+
+// lineTreeOf is lineTree with only the item's top-level fields that keep
+// keeps (all with a nil keep): the lines of the others are read, for the
+// item's form, but make no nodes. The item's first key must be kept.
+func lineTreeOf(raw []byte, keep func(key []byte) bool) (root *yaml.Node, ok bool) {
 	// One allocation for the nodes of most items: a line makes about two
 	// (a key and its value; a few open a map or a list); more come one by
 	// one.
 	b := treeBuilder{nodes: make([]yaml.Node, 0, 2*bytes.Count(raw, []byte("\n"))+8)}
 	b.stack = []frame{{node: &yaml.Node{Kind: yaml.SequenceNode}, col: 0, seq: true}}
-	if !simpleLines(raw, b.line) {
+	take := b.line
+	if keep != nil {
+		keyCol, skipping := -1, false
+		take = func(ln line) bool {
+			if keyCol < 0 { // the "- key: ..." line that opens the item
+				if ln.dashes != 1 || ln.key == nil || !keep(ln.key) {
+					return false
+				}
+				keyCol = ln.col
+				return b.line(ln)
+			}
+			if skipping && (ln.indent > keyCol || ln.indent == keyCol && ln.dashes > 0) {
+				return true // the value of a field left out
+			}
+			skipping = ln.indent == keyCol && ln.dashes == 0 && ln.key != nil && !keep(ln.key)
+			if skipping {
+				return true
+			}
+			return b.line(ln)
+		}
+	}
+	if !simpleLines(raw, take) {
 		return nil, false
 	}
 	b.closeTo(0)

@@ -195,3 +195,50 @@ func FuzzLineTree(f *testing.F) {
 		checkLineTree(t, in)
 	})
 }
+
+// TestHeadIsNodeWithoutTheRest: Head's tree is Node's with only the
+// apiVersion, kind and metadata fields, or Node's whole.
+func TestHeadIsNodeWithoutTheRest(t *testing.T) {
+	t.Parallel()
+	heads := 0
+	for name, in := range testInputs(t) {
+		l, err := Read(bytes.NewReader(in))
+		if err != nil {
+			continue
+		}
+		for _, it := range l.Items {
+			head, err := it.Head()
+			if err != nil {
+				t.Fatalf("%s: item %d: %v", name, it.Index, err)
+			}
+			whole, err := it.Node()
+			if err != nil {
+				t.Fatalf("%s: item %d: %v", name, it.Index, err)
+			}
+			w := whole.YNode()
+			kept := &yaml.Node{Kind: w.Kind, Tag: w.Tag, Style: w.Style}
+			for i := 0; i+1 < len(w.Content); i += 2 {
+				if headField([]byte(w.Content[i].Value)) {
+					kept.Content = append(kept.Content, w.Content[i], w.Content[i+1])
+				}
+			}
+			if len(head.YNode().Content) == len(w.Content) {
+				kept = w // Head is Node where the lines cannot make it
+			}
+			if err := sameTree(head.YNode(), kept, ""); err != nil {
+				t.Fatalf("%s: item %d: %v\n%s", name, it.Index, err, it.raw)
+			}
+			a, errA := yaml.String(head.YNode())
+			b, errB := yaml.String(kept)
+			if errA != nil || errB != nil || a != b {
+				t.Fatalf("%s: item %d: Head prints\n%s\nNode's head\n%s", name, it.Index, a, b)
+			}
+			if len(head.YNode().Content) < len(w.Content) {
+				heads++
+			}
+		}
+	}
+	if heads < 100 {
+		t.Errorf("Head left fields out of only %d items", heads)
+	}
+}

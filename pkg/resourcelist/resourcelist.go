@@ -331,6 +331,28 @@ func (it *Item) Tree() (*yaml.RNode, error) {
 	return n, nil
 }
 
+// Head is Node with only the item's apiVersion, kind and metadata: what
+// is needed to make a new object that takes the item's name, labels and
+// annotations, without the nodes of the rest (a mirror object's entries
+// are most of its lines). Where the lines cannot make it, it is Node.
+func (it *Item) Head() (*yaml.RNode, error) {
+	if !it.parsed && bytes.IndexByte(it.raw, '#') < 0 {
+		if t, ok := lineTreeOf(it.raw, headField); ok {
+			n := yaml.NewRNode(t)
+			return n, it.prepare(n)
+		}
+	}
+	return it.Node()
+}
+
+func headField(key []byte) bool {
+	switch string(key) {
+	case "apiVersion", "kind", "metadata":
+		return true
+	}
+	return false
+}
+
 // lineTreeOrParse is the item's line tree where lines may build it, else
 // the parser's tree.
 func (it *Item) lineTreeOrParse(lines bool) (*yaml.RNode, error) {
