@@ -115,7 +115,10 @@ func summary(ex *explain.Explanation) []string {
 	return out
 }
 
-func TestExplain(t *testing.T) {
+// renderedObjects is what the nodes get from objects, parsed as
+// containers/image reads it, and the objects' origins.
+func renderedObjects(t *testing.T) (*registriesconf.Parsed, explain.Origins) {
+	t.Helper()
 	nodes, err := manifests.Parse([]byte(objects), "objects.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -132,8 +135,12 @@ func TestExplain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer parsed.Close()
-	from := explain.Origins{Sets: in.Sets, Image: in.Image}
+	t.Cleanup(func() { parsed.Close() })
+	return parsed, explain.Origins{Sets: in.Sets, Image: in.Image}
+}
+
+func TestExplain(t *testing.T) {
+	parsed, from := renderedObjects(t)
 	never := func(set string, entry int) string {
 		return fmt.Sprintf("mirrorSourcePolicy NeverContactSource in ImageDigestMirrorSet %q in objects.yaml, spec.imageDigestMirrors[%d]", set, entry)
 	}
@@ -309,24 +316,7 @@ func TestExplainBadConf(t *testing.T) {
 // block of objects, and under none.
 func TestIndexedSameAnswers(t *testing.T) {
 	t.Parallel()
-	nodes, err := manifests.Parse([]byte(objects), "objects.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := registriesconf.ReadInput(nodes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := registriesconf.Render(in.Sets, registriesconf.Options{Image: in.Image})
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed, err := registriesconf.Parse(res.Conf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer parsed.Close()
-	from := explain.Origins{Sets: in.Sets, Image: in.Image}
+	parsed, from := renderedObjects(t)
 	indexed := from.Indexed()
 	names := []string{"quay.io/openshift-release-dev/ocp-release", "registry.redhat.io/rhel9/app", "registry.redhat.io/rhel9/private/tool",
 		"registry.redhat.io/rhel9/private/a/b", "foo.example.net/team/app", "quay.io/team/app", "quay.io/team/app/sub", "quay.io/team/cached/img",
