@@ -18,19 +18,19 @@ const namedInFold = 5
 // MaxWarningsOfAKind replaced by one warning, where the first of them
 // was, that counts them and names their first few objects. Two warnings
 // are of one kind when their messages are the same apart from names,
-// values and numbers (see kindOf). Errors and info results stay as they
+// values and numbers (see templateOf). Errors and info results stay as they
 // are: the errors each stop the run, and the info results are folded
 // where they are made.
 func FoldWarnings(rs Results) Results {
+	kinds := make([]string, len(rs)) // each warning's template; "" for the rest
 	count := map[string]int{}
-	for _, r := range rs {
-		if r.Severity == Warning {
-			count[kindOf(r.Message)]++
-		}
-	}
 	fold := false
-	for _, n := range count {
-		fold = fold || n > MaxWarningsOfAKind
+	for i, r := range rs {
+		if r.Severity == Warning {
+			kinds[i] = templateOf(r.Message)
+			count[kinds[i]]++
+			fold = fold || count[kinds[i]] > MaxWarningsOfAKind
+		}
 	}
 	if !fold {
 		return rs
@@ -44,14 +44,13 @@ func FoldWarnings(rs Results) Results {
 	byKind := map[string]*folded{}
 	seen := map[string]int{}
 	out := make(Results, 0, len(rs))
-	for _, r := range rs {
+	for i, r := range rs {
+		k := kinds[i]
 		if r.Severity != Warning {
 			out = append(out, r)
 			continue
 		}
-		k := kindOf(r.Message)
-		seen[k]++
-		if seen[k] <= MaxWarningsOfAKind {
+		if seen[k]++; seen[k] <= MaxWarningsOfAKind {
 			out = append(out, r)
 			continue
 		}
@@ -66,11 +65,13 @@ func FoldWarnings(rs Results) Results {
 			f.onlyOf[name] = true
 			f.named = append(f.named, name)
 		}
+	}
+	for k, f := range byKind {
 		about := ""
 		if len(f.named) > 0 {
 			about = "; the first about " + strings.Join(f.named, ", ")
 		}
-		f.r.Message = fmt.Sprintf("%d more warnings of this kind, not listed (%d in all): %s%s", f.n, count[k], templateOf(r.Message), about)
+		f.r.Message = fmt.Sprintf("%d more warnings of this kind, not listed (%d in all): %s%s", f.n, count[k], k, about)
 	}
 	return out
 }
@@ -83,13 +84,10 @@ func objectOf(r *Result) string {
 	return r.ResourceRef.Kind + " " + strconv.Quote(r.ResourceRef.Name)
 }
 
-// kindOf is a message with its names, values and numbers taken out: the
-// words that every message of one kind shares.
-func kindOf(msg string) string { return templateOf(msg) }
-
-// templateOf replaces each word of msg that holds a name, a value or a
-// number (a quote, a digit, a dot, a slash, a bracket, ...) by "…", and
-// each run of them by one.
+// templateOf is msg with its names, values and numbers taken out, the
+// words every message of one kind shares: each word that holds a name, a
+// value or a number (a quote, a digit, a dot, a slash, a bracket, ...)
+// becomes "…", and each run of them one.
 func templateOf(msg string) string {
 	var b strings.Builder
 	b.Grow(len(msg))
