@@ -11,14 +11,16 @@ import (
 var LoudNodes = loudNodes
 
 // DecodeStrings is decodeStrings on item i of a list read by the fast
-// path, with the default limits.
+// path, read as the predecoder reads it, with the default limits.
 func DecodeStrings(it *resourcelist.Item, k mirror.Kind, i int) (*mirror.Set, bool, bool, error) {
 	lim, err := inputLimits()
 	if err != nil {
 		return nil, false, false, err
 	}
-	e := &entry{apiVersion: it.APIVersion, kind: it.Kind, item: it, budget: newFastPathBudget(lim)}
-	set, local, ok := e.decodeStrings(k, i, map[string]string{})
+	var d stringsDecoder
+	var w resourcelist.StringWalker
+	e := &entry{apiVersion: it.APIVersion, kind: it.Kind, item: it, budget: newFastPathBudget(lim), pre: d.read(&w, it, k, map[string]string{})}
+	set, local, ok := e.decodeStrings(k, i)
 	return set, local, ok, nil
 }
 

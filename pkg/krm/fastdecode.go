@@ -13,7 +13,7 @@ import (
 
 // decodeStrings reads the mirror object of kind k from the fast path's item
 // without a tree (resourcelist.Item.Strings), as mirror.Decode reads it from
-// the tree, with its strings interned in strs (see intern). It reads only
+// the tree, with its strings interned (see intern). It reads only
 // objects that Decode takes without a word: a name, and entries with a
 // source, mirrors and (where the kind has one) a policy, each once. ok is
 // false for anything else (an unknown field, a repeated key, a missing
@@ -21,17 +21,12 @@ import (
 // an item over the input limits): the caller then reads the tree, and
 // Decode says what it says. local reports the kpt and kustomize local-config
 // annotation, set to "true".
-func (e *entry) decodeStrings(k mirror.Kind, i int, strs map[string]string) (set *mirror.Set, local, ok bool) {
-	if e.node != nil || e.item == nil || e.budget == nil {
-		return nil, false, false
-	}
+//
+// The predecoder has read the item while the list came in (e.pre); an
+// item it could not read is not read again.
+func (e *entry) decodeStrings(k mirror.Kind, i int) (set *mirror.Set, local, ok bool) {
 	d := e.pre
-	if d == nil {
-		var sd stringsDecoder
-		var w resourcelist.StringWalker
-		d = sd.read(&w, e.item, k, strs)
-	}
-	if d == nil || d.set.Kind != k || !e.budget.count(e.item, d.size) {
+	if d == nil || e.node != nil || e.budget == nil || d.set.Kind != k || !e.budget.count(e.item, d.size) {
 		return nil, false, false
 	}
 	e.pre = nil // the set goes on; the rest can go

@@ -132,7 +132,7 @@ func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string) (*plan,
 		if !ok {
 			continue
 		}
-		if set, local, ok := e.decodeStrings(k, i, strs); ok {
+		if set, local, ok := e.decodeStrings(k, i); ok {
 			if !local {
 				owned[i] = true
 				sets = append(sets, set)
