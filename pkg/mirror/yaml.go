@@ -251,8 +251,7 @@ func ConvertNode(from *yaml.RNode, k Kind, entries []Entry) (*yaml.RNode, error)
 	// choose its style, which took most of the time of a list of thousands
 	// of ICSPs. TestConvertNodeAsByFields holds the two together.
 	n := &yaml.Node{Kind: yaml.MappingNode}
-	av, kind := headerValues(k)
-	n.Content = append(n.Content, fieldKey("apiVersion"), av, fieldKey("kind"), kind)
+	n.Content = append(n.Content, fieldKey("apiVersion"), fieldValue(k.APIVersion()), fieldKey("kind"), fieldValue(string(k)))
 	if meta != nil {
 		m := meta.Value.Copy()
 		for _, f := range droppedMetadata {
@@ -285,13 +284,9 @@ func ConvertNode(from *yaml.RNode, k Kind, entries []Entry) (*yaml.RNode, error)
 // fieldKey is the key node that kyaml's FieldSetter appends.
 func fieldKey(name string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: name} }
 
-// headerValues are new apiVersion and kind value nodes of kind k, as
-// kyaml's FieldSetter sets them (NewStringRNode, double quotes for a
-// string that YAML 1.1 reads as another type, which these never are).
-func headerValues(k Kind) (apiVersion, kind *yaml.Node) {
-	return fieldValue(k.APIVersion()), fieldValue(string(k))
-}
-
+// fieldValue is a new string value node as kyaml's FieldSetter sets it:
+// NewStringRNode, and double quotes for a string that YAML 1.1 reads as
+// another type (which apiVersion and kind values never are).
 func fieldValue(v string) *yaml.Node {
 	n := yaml.NewStringRNode(v).YNode()
 	styles.Lock()
