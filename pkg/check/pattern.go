@@ -37,23 +37,9 @@ func matchMirror(s string) bool {
 }
 
 // matchWildcard reports whether s matches wildcardPattern: "*" followed by
-// one or more ".label".
+// one or more ".label", that is "*." and a host.
 func matchWildcard(s string) bool {
-	if len(s) < 3 || s[0] != '*' {
-		return false
-	}
-	i := 1
-	for i < len(s) {
-		if s[i] != '.' {
-			return false
-		}
-		j := labelEnd(s, i+1)
-		if j == i+1 {
-			return false
-		}
-		i = j
-	}
-	return true
+	return len(s) > 2 && s[0] == '*' && s[1] == '.' && hostEnd(s[2:]) == len(s)-2
 }
 
 // hostEnd returns where the longest run of dot-joined labels at the start
