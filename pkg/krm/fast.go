@@ -18,9 +18,8 @@ import (
 // every item, parses only those it reads, and the items it does not change
 // go out as their bytes, one at a time. replay is non-nil when, before
 // anything was written, the list turned out to need the full parse; it
-// replays the input. read are the mirror objects read while the list was
-// (predecoder), by item index, and strs their strings.
-func runFast(l *resourcelist.List, inputBytes int64, read map[int]*decoded, strs map[string]string, stdout, stderr io.Writer) (code int, replay io.Reader) {
+// replays the input. read is what the predecoder read while the list was.
+func runFast(l *resourcelist.List, inputBytes int64, read predecoded, stdout, stderr io.Writer) (code int, replay io.Reader) {
 	lim, err := inputLimits()
 	if err != nil {
 		return refuse(stdout, stderr, err), nil
@@ -30,10 +29,10 @@ func runFast(l *resourcelist.List, inputBytes int64, read map[int]*decoded, strs
 	block := make([]entry, len(l.Items)) // one allocation for all
 	entries := make([]*entry, len(l.Items))
 	for i, it := range l.Items {
-		block[i] = entry{apiVersion: it.APIVersion, kind: it.Kind, item: it, budget: budget, pre: read[it.Index]}
+		block[i] = entry{apiVersion: it.APIVersion, kind: it.Kind, item: it, budget: budget, pre: read.read[it.Index], lines: read.lines[it.Index]}
 		entries[i] = &block[i]
 	}
-	p, results, err := decide(l.FunctionConfig, entries, strs)
+	p, results, err := decide(l.FunctionConfig, entries, read.strs, l.Release)
 	if err != nil {
 		debugf(stderr, "full parse: %v", err)
 		return 0, l.Replay()
@@ -42,7 +41,11 @@ func runFast(l *resourcelist.List, inputBytes int64, read map[int]*decoded, strs
 		debugf(stderr, "full parse: the YAML parser would give the comments next to item %d other owners in the output than in the input", i)
 		return 0, l.Replay()
 	}
-	debugf(stderr, "fast path: %d items", len(l.Items))
+	if n := l.Spooled(); n > 0 {
+		debugf(stderr, "fast path: %d items, their bytes past the first MiB in a %d MiB spool", len(l.Items), n>>20)
+	} else {
+		debugf(stderr, "fast path: %d items", len(l.Items))
+	}
 	w := l.NewWriter(stdout)
 	if werr := writeItems(w, l, p, &results); werr != nil {
 		report(stderr, results)
@@ -122,20 +125,24 @@ func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *
 	return nil
 }
 
-// limitMemory caps the heap at 1.5 times what the read left (24 MiB at
-// least), for the rest of the run, and returns what undoes it. Once the
-// list is read, its items' bytes are most of the live heap, and the work
-// that follows (transform's own data, the registries.conf renderings, the
-// image check, the objects written) makes garbage many times their size;
-// with the default GOGC the heap doubles before each collection. Measured
-// on the generated lists of make bench: at 100,000 items (81 MiB) the read
-// leaves about 125 MiB; the peak RSS is 218-230 MB with 1.8 times that,
-// 187 MB with 1.5, at the same time (about 2.0 s), and below that the
-// collector starts to cost time; at 10,000 items, below the 24 MiB floor,
-// the collector took half as much time again as the rest. A lower cap (the
-// input limits' soft one, or GOMEMLIMIT) stays, GOMEMLIMIT is left alone,
-// and so are small inputs. The cap is soft: the runtime lets the heap grow
-// past it rather than spend more than half the CPU on collecting.
+// limitMemory caps the heap at what the read left plus three quarters of
+// the input's size (20 MiB at least), for the rest of the run, and returns
+// what undoes it. The work after the read (transform's own data, the
+// registries.conf renderings, the image check, the objects written) makes
+// garbage many times the input's size; with the default GOGC the heap
+// doubles before each collection. The read leaves the items' records, and
+// their bytes too unless the list spools them (resourcelist), so the cap
+// follows the input's size, not the heap's. Measured on the generated lists
+// of make bench, spooled: at 100,000 items (81 MiB) the read leaves about
+// 47 MiB; the peak RSS is 100-104 MB with half the input's size on top, at
+// 10% more time, 111-112 MB with three quarters at the time of no cap
+// (1.7 s), 129-132 MB with all of it. At 10,000 items the floor decides:
+// the RSS is 30 MB with 18 MiB and 32-33 MB with 22 MiB; below 20 MiB the
+// collector costs a third more time on the overlapping list. A lower cap
+// (the input limits' soft one, or GOMEMLIMIT) stays, GOMEMLIMIT is left
+// alone, and so are small inputs. The cap is soft: the runtime lets the
+// heap grow past it rather than spend more than half the CPU on
+// collecting.
 func limitMemory(inputBytes int64) (undo func()) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return func() {}
@@ -149,11 +156,8 @@ func limitMemory(inputBytes int64) (undo func()) {
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	heap := ms.HeapAlloc
-	if heap < 8<<20 {
-		return func() {}
-	}
-	limit := int64(max(heap/10*15, 24<<20))
+	heap := int64(ms.HeapAlloc)
+	limit := max(heap+inputBytes/4*3, 20<<20)
 	old := debug.SetMemoryLimit(-1)
 	if limit >= old {
 		return func() {}

@@ -7,6 +7,8 @@ import (
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 
+	"github.com/mirrorset/mirrorset/pkg/imagepull"
+	"github.com/mirrorset/mirrorset/pkg/inputlimit"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
 )
@@ -26,7 +28,7 @@ import (
 // item it could not read is not read again.
 func (e *entry) decodeStrings(k mirror.Kind, i int) (set *mirror.Set, local, ok bool) {
 	d := e.pre
-	if d == nil || e.node != nil || e.budget == nil || d.set.Kind != k || !e.budget.count(e.item, d.size) {
+	if d == nil || e.node != nil || e.budget == nil || d.set.Kind != k || !e.budget.count(e.item, d.size, d.nodes) {
 		return nil, false, false
 	}
 	e.pre = nil // the set goes on; the rest can go
@@ -36,11 +38,13 @@ func (e *entry) decodeStrings(k mirror.Kind, i int) (set *mirror.Set, local, ok 
 
 // decoded is a mirror object read by stringsDecoder: its set (whose Item
 // decodeStrings gives), its local-config annotation, and its size for the
-// input limits.
+// input limits, taken while the item's bytes are at hand (see
+// resourcelist.List.Release).
 type decoded struct {
 	set   *mirror.Set
 	local bool
 	size  resourcelist.Size
+	nodes int // inputlimit.EstimateNodes of the item's bytes
 }
 
 // read reads it as a mirror object of kind k (see decodeStrings), nil when
@@ -57,7 +61,7 @@ func (d *stringsDecoder) read(w *resourcelist.StringWalker, it *resourcelist.Ite
 	if !ok || !d.done() {
 		return nil
 	}
-	return &decoded{set: d.set(), local: d.annos[localConfigAnno] == "true", size: size}
+	return &decoded{set: d.set(), local: d.annos[localConfigAnno] == "true", size: size, nodes: inputlimit.EstimateNodes(it.Raw())}
 }
 
 // set is the mirror set d read, in slices exactly as long as they are (as
@@ -87,20 +91,37 @@ func (d *stringsDecoder) set() *mirror.Set {
 	return s
 }
 
-// predecoder reads the mirror objects of a list (readStrings) on a
-// goroutine of its own while resourcelist.ReadEach reads the rest: on a
-// machine with more than one core, their reading costs no wall time.
+// predecoder reads the mirror objects of a list (readStrings), and the
+// image lines of the items that hold images, on a goroutine of its own
+// while resourcelist.ReadEach reads the rest: on a machine with more than
+// one core, their reading costs no wall time, and it is done while the
+// items' bytes are at hand (see resourcelist.List.Release).
 type predecoder struct {
 	items chan *resourcelist.Item
 	done  chan struct{}
-	// read are the objects read, by item index; strs their strings,
-	// which decide goes on interning into.
-	read map[int]*decoded
-	strs map[string]string
+	predecoded
+}
+
+// predecoded is what the predecoder read, by item index: the mirror
+// objects and the image lines; strs are the objects' strings, which
+// decide goes on interning into.
+type predecoded struct {
+	read  map[int]*decoded
+	lines map[int]*imageLines
+	strs  map[string]string
+}
+
+// imageLines are an item's image lines as read without a parse (see
+// checkImages).
+type imageLines struct {
+	mentions bool     // the item's bytes hold "image"
+	images   []string // imagepull.Candidates
+	sure     bool
 }
 
 func newPredecoder() *predecoder {
-	p := &predecoder{items: make(chan *resourcelist.Item, 256), done: make(chan struct{}), read: map[int]*decoded{}, strs: map[string]string{}}
+	p := &predecoder{items: make(chan *resourcelist.Item, 256), done: make(chan struct{}),
+		predecoded: predecoded{read: map[int]*decoded{}, lines: map[int]*imageLines{}, strs: map[string]string{}}}
 	go func() {
 		defer close(p.done)
 		var w resourcelist.StringWalker
@@ -110,7 +131,14 @@ func newPredecoder() *predecoder {
 				if r := d.read(&w, it, k, p.strs); r != nil {
 					p.read[it.Index] = r
 				}
+				continue
 			}
+			raw := it.Raw()
+			l := &imageLines{mentions: bytes.Contains(raw, []byte("image"))}
+			if l.mentions {
+				l.images, l.sure = imagepull.Candidates(raw)
+			}
+			p.lines[it.Index] = l
 		}
 	}()
 	return p
@@ -118,16 +146,16 @@ func newPredecoder() *predecoder {
 
 // offer takes an item that ReadEach has read whole.
 func (p *predecoder) offer(it *resourcelist.Item) {
-	if _, ok := mirror.KindOf(it.APIVersion, it.Kind); ok {
+	if _, ok := mirror.KindOf(it.APIVersion, it.Kind); ok || imagepull.Holds(it.APIVersion, it.Kind) {
 		p.items <- it
 	}
 }
 
 // wait returns what the goroutine read, once it has read all.
-func (p *predecoder) wait() (map[int]*decoded, map[string]string) {
+func (p *predecoder) wait() predecoded {
 	close(p.items)
 	<-p.done
-	return p.read, p.strs
+	return p.predecoded
 }
 
 // entriesField is each kind's field of entries under spec, as bytes.

@@ -22,8 +22,10 @@ import (
 // one, are parsed. err is a failure to parse an item, which sends the
 // fast path to the full parse; the check's own failures are a warning.
 // conf is the registries.conf of outs that nodeView rendered, nil when it
-// rendered none: it is rendered here then.
-func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool, conf []byte) (result.Results, error) {
+// rendered none: it is rendered here then. An item's image lines are read
+// while the list was (entry.lines) where they were; release, when not
+// nil, gives back the pages of the items read again here.
+func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool, conf []byte, release func()) (result.Results, error) {
 	if cfg.ImagePullCheck == config.ImagePullOff || !hasRules(img, outs) {
 		return nil, nil
 	}
@@ -32,7 +34,7 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 		if owned[i] || !imagepull.Holds(e.apiVersion, e.kind) {
 			continue
 		}
-		if e.node == nil && !bytes.Contains(e.item.Raw(), []byte("image")) {
+		if e.node == nil && !e.mentionsImage() {
 			continue
 		}
 		holders = append(holders, e)
@@ -64,16 +66,21 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 		scanned bool
 	}
 	var held []holding
+	looked := 0
 	for _, e := range holders {
 		if e.node == nil {
 			// Look closer only at an item whose image lines, read
 			// without a parse, may hold a finding.
-			look, err := needsParse(c, e.item.Raw())
+			images, sure := e.imageLines()
+			look, err := needsParse(c, images, sure)
 			if err != nil {
 				return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
 			}
 			if !look {
 				continue
+			}
+			if looked++; release != nil && looked%releaseEvery == 0 {
+				release()
 			}
 			if refs, ok := imagepull.Scan(e.item.Raw(), e.apiVersion, e.kind); ok {
 				found, err := anyFinding(c, refs)
@@ -165,10 +172,30 @@ func anyFinding(c *imagepull.Checker, refs []imagepull.Ref) (bool, error) {
 	return false, nil
 }
 
-// needsParse reports whether an item's image lines, read without a parse,
-// hold a reference the check reports, or lines it cannot read so.
-func needsParse(c *imagepull.Checker, raw []byte) (bool, error) {
-	images, sure := imagepull.Candidates(raw)
+// releaseEvery is how many items checkImages reads again between two
+// releases of their pages.
+const releaseEvery = 256
+
+// mentionsImage reports whether the item's bytes hold "image".
+func (e *entry) mentionsImage() bool {
+	if e.lines != nil {
+		return e.lines.mentions
+	}
+	return bytes.Contains(e.item.Raw(), []byte("image"))
+}
+
+// imageLines returns imagepull.Candidates of the item's bytes.
+func (e *entry) imageLines() (images []string, sure bool) {
+	if e.lines != nil {
+		return e.lines.images, e.lines.sure
+	}
+	return imagepull.Candidates(e.item.Raw())
+}
+
+// needsParse reports whether an item's image lines, read without a parse
+// (imagepull.Candidates), hold a reference the check reports, or lines it
+// cannot read so (sure is false).
+func needsParse(c *imagepull.Checker, images []string, sure bool) (bool, error) {
 	if !sure {
 		return true, nil
 	}

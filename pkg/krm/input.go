@@ -334,13 +334,12 @@ func (b *fastPathBudget) parse(it *resourcelist.Item, parse func() (*yaml.RNode,
 // (resourcelist.Item.Strings): its size goes into the counts as its tree's
 // would. It reports false, counting nothing, when the item is over the
 // limits: the caller then parses it, and parse says why.
-func (b *fastPathBudget) count(it *resourcelist.Item, size resourcelist.Size) bool {
+func (b *fastPathBudget) count(it *resourcelist.Item, size resourcelist.Size, est int) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.seen[it] {
 		return true
 	}
-	est := inputlimit.EstimateNodes(it.Raw())
 	if max := b.lim.MaxNodes; max > 0 && b.nodes+est > inputlimit.EstimateFactor*max {
 		return false
 	}

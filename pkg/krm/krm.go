@@ -37,7 +37,7 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 	lr := lim.NewReader(stdin) // the size and line limits hold on both paths
 	pre := newPredecoder()
 	l, err := resourcelist.ReadEach(lr, pre.offer)
-	read, strs := pre.wait()
+	read := pre.wait()
 	if lerr := lr.Err(); lerr != nil {
 		return refuse(stdout, stderr, readError(lerr))
 	}
@@ -49,7 +49,9 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 		debugf(stderr, "full parse: %s", fb.Reason)
 		return RunFull(fb.Input, stdout, stderr)
 	}
-	code, replay := runFast(l, lr.N(), read, strs, stdout, stderr)
+	defer l.Close()
+	l.Release() // decide reads a few items again, and the write each once
+	code, replay := runFast(l, lr.N(), read, stdout, stderr)
 	if replay != nil {
 		return RunFull(replay, stdout, stderr)
 	}
@@ -183,7 +185,7 @@ func Process(items []*yaml.RNode, functionConfig *yaml.RNode) ([]*yaml.RNode, re
 	for i, n := range items {
 		entries[i] = nodeEntry(n, nil)
 	}
-	p, results, err := decide(functionConfig, entries, map[string]string{})
+	p, results, err := decide(functionConfig, entries, map[string]string{}, nil)
 	if err != nil {
 		return items, append(results, &result.Result{Severity: result.Error, Message: "reading the items: " + err.Error()})
 	}

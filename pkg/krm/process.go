@@ -31,8 +31,10 @@ type entry struct {
 	// came from; nil on the full parse.
 	item *resourcelist.Item
 	// pre is the item read as a mirror object while the list was read
-	// (predecoder), nil when it was not.
-	pre *decoded
+	// (predecoder), nil when it was not; lines its image lines, read then
+	// for an item of a kind that holds images.
+	pre   *decoded
+	lines *imageLines
 }
 
 func nodeEntry(n *yaml.RNode, from *resourcelist.Item) *entry {
@@ -107,15 +109,17 @@ type plan struct {
 // item, which only the fast path can meet, and which sends it to the full
 // parse.
 // strs are the strings of mirror sets read so far, which decide interns
-// the others' into (see intern).
-func decide(fc *yaml.RNode, entries []*entry, strs map[string]string) (*plan, result.Results, error) {
-	p, rs, err := decideAll(fc, entries, strs)
+// the others' into (see intern). release, nil on the full parse, gives
+// back the pages of the items' bytes that decide read again
+// (resourcelist.List.Release).
+func decide(fc *yaml.RNode, entries []*entry, strs map[string]string, release func()) (*plan, result.Results, error) {
+	p, rs, err := decideAll(fc, entries, strs, release)
 	return p, result.FoldWarnings(rs), err
 }
 
 // decideAll is decide, with every warning listed, and the strings of the
 // mirror sets interned in strs.
-func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string) (*plan, result.Results, error) {
+func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string, release func()) (*plan, result.Results, error) {
 	cfg, err := config.Parse(fc)
 	if err != nil {
 		return nil, result.Results{configResult(fc, err)}, nil
@@ -214,7 +218,7 @@ func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string) (*plan,
 	} else {
 		close(nodesDone)
 	}
-	images, err := checkImages(cfg, img, out.Outs, entries, owned, conf)
+	images, err := checkImages(cfg, img, out.Outs, entries, owned, conf, release)
 	<-nodesDone
 	if nodesErr != nil {
 		return nil, nil, nodesErr

@@ -19,8 +19,15 @@ func Read(in io.Reader) (*List, error) { return ReadEach(in, nil) }
 // goroutine) while the rest of the input comes in. An item handed over
 // does not change any more; the list may still turn out to need the full
 // parse.
+//
+// The bytes of a list's items past its first megabyte go to a spool on
+// Linux (see spool); Close gives it back.
 func ReadEach(in io.Reader, each func(*Item)) (*List, error) {
-	r := &reader{in: bufio.NewReaderSize(in, 256<<10), list: &List{}, seen: map[string]bool{}, intern: map[string]string{}, each: each}
+	return readEach(in, each, spoolAfter)
+}
+
+func readEach(in io.Reader, each func(*Item), spoolAfter int) (*List, error) {
+	r := &reader{in: bufio.NewReaderSize(in, 256<<10), list: &List{}, seen: map[string]bool{}, intern: map[string]string{}, each: each, spoolAfter: spoolAfter}
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -68,6 +75,10 @@ type reader struct {
 	slab   []byte            // what items' bytes are cut from
 	block  []Item            // what items are taken from
 	intern map[string]string // apiVersion and kind values
+	// heapBytes are the bytes of the slabs on the heap; past
+	// spoolAfter, slabs come from a spool unless noSpool.
+	heapBytes, spoolAfter int
+	noSpool               bool
 }
 
 type pendingLine struct {
@@ -97,6 +108,9 @@ func (r *reader) replay(current []byte) io.Reader {
 	parts = append(parts, r.in)
 	if r.readErr != nil {
 		parts = append(parts, errReader{r.readErr})
+	}
+	if r.list.spool != nil {
+		return &closeAtEOF{r: io.MultiReader(parts...), list: r.list}
 	}
 	return io.MultiReader(parts...)
 }
@@ -430,7 +444,7 @@ func (r *reader) newItem() *itemReader {
 	*item = Item{Index: len(r.list.Items), annoIndent: -1}
 	// The item's lines go straight to the free end of the slab.
 	if cap(r.slab)-len(r.slab) < 4<<10 {
-		r.slab = make([]byte, 0, slabSize)
+		r.slab = r.nextSlab(item.Index)
 	}
 	it := &itemReader{buf: r.slab[len(r.slab):len(r.slab)], col: -1, item: item, intern: r.intern}
 	r.item = it
@@ -469,6 +483,7 @@ func (r *reader) endItem(next following) {
 			return
 		}
 	}
+	r.list.format.see(it)
 	r.list.Items = append(r.list.Items, it)
 	if r.each != nil {
 		r.each(it)
@@ -532,7 +547,7 @@ func (r *reader) alloc(b []byte) []byte {
 		return clone(b)
 	}
 	if cap(r.slab)-len(r.slab) < len(b) {
-		r.slab = make([]byte, 0, slabSize)
+		r.slab = r.nextSlab(len(r.list.Items))
 	}
 	n := len(r.slab)
 	r.slab = append(r.slab, b...)

@@ -45,6 +45,11 @@ type List struct {
 	internal, legacy bool
 	// before and after are the top-level lines around the items.
 	before, after []byte
+	// format is what formatCheck learns of the items as they are read.
+	format format
+	// spool holds the items' bytes of a large list, nil when the heap
+	// does (see spool).
+	spool *spool
 }
 
 // Replay returns the whole input again, for the full parse.
@@ -156,6 +161,17 @@ func (it *Item) anno(k int) []byte {
 		return nil
 	}
 	return it.raw[it.annoAt[k].from:it.annoAt[k].to]
+}
+
+// annoLen is len(it.anno(k)), without reading the item's bytes.
+func (it *Item) annoLen(k int) int {
+	if it.info != nil {
+		return len(it.info.annos[k])
+	}
+	if k >= migrationKey {
+		return 0
+	}
+	return int(it.annoAt[k].to - it.annoAt[k].from)
 }
 
 type following = Context
@@ -441,45 +457,65 @@ func (it *Item) parse() (*yaml.RNode, error) {
 // formatCheck works out, as kyaml does (kio.ReconcileInternalAnnotations),
 // which spellings of the path, index and id annotations the input uses,
 // and refuses what kyaml refuses: items that disagree on the spelling, and
-// an item whose two spellings of one annotation differ.
+// an item whose two spellings of one annotation differ. It reads what
+// annotations each item has (see format.see), while the item's bytes are
+// at hand, and decides at the end.
 func (l *List) formatCheck() error {
-	var internal, legacy *bool
-	for _, it := range l.Items {
-		var hasInternal, hasLegacy bool
-		for i := 0; i < migrationKey; i++ {
-			if it.has(i) {
-				if i%2 == 0 {
-					hasInternal = true
-				} else {
-					hasLegacy = true
-				}
-			}
-		}
-		for i := 0; i < migrationKey; i += 2 {
-			if a, b := it.anno(i), it.anno(i+1); len(a) > 0 && len(b) > 0 && !bytes.Equal(a, b) {
-				return fmt.Errorf("item %d: its %s and %s annotations differ", it.Index, annotationKeys[i], annotationKeys[i+1])
-			}
-		}
-		if !hasInternal && !hasLegacy {
-			continue
-		}
-		if internal == nil {
-			internal, legacy = &hasInternal, &hasLegacy
-		}
-		if *internal != hasInternal || *legacy != hasLegacy {
-			return errors.New("the items spell the path, index and id annotations differently")
-		}
+	f := &l.format
+	if f.err != nil {
+		return f.err
 	}
-	if internal != nil {
-		l.internal, l.legacy = *internal, *legacy
+	if f.spelled {
+		l.internal, l.legacy = f.internal, f.legacy
 	}
-	if l.internal && l.legacy {
+	if !l.internal || !l.legacy {
 		for _, it := range l.Items {
-			it.plainAnnos = it.info == nil && it.has(0) && it.has(1) && it.has(2) && it.has(3) && it.has(4) && it.has(5) &&
-				bytes.Equal(it.anno(0), it.anno(1)) && bytes.Equal(it.anno(2), it.anno(3)) && bytes.Equal(it.anno(4), it.anno(5))
+			it.plainAnnos = false
 		}
 	}
 	return nil
+}
+
+// format is what formatCheck learns of the items one by one.
+type format struct {
+	spelled          bool // an item has one of the annotations
+	internal, legacy bool // the spellings of the first such item
+	err              error
+}
+
+// see reads the annotations of the next item; it sets plainAnnos as if the
+// list spelled them both ways, which formatCheck corrects.
+func (f *format) see(it *Item) {
+	if f.err != nil {
+		return
+	}
+	var hasInternal, hasLegacy bool
+	for i := 0; i < migrationKey; i++ {
+		if it.has(i) {
+			if i%2 == 0 {
+				hasInternal = true
+			} else {
+				hasLegacy = true
+			}
+		}
+	}
+	for i := 0; i < migrationKey; i += 2 {
+		if a, b := it.anno(i), it.anno(i+1); len(a) > 0 && len(b) > 0 && !bytes.Equal(a, b) {
+			f.err = fmt.Errorf("item %d: its %s and %s annotations differ", it.Index, annotationKeys[i], annotationKeys[i+1])
+			return
+		}
+	}
+	it.plainAnnos = it.info == nil && it.has(0) && it.has(1) && it.has(2) && it.has(3) && it.has(4) && it.has(5) &&
+		bytes.Equal(it.anno(0), it.anno(1)) && bytes.Equal(it.anno(2), it.anno(3)) && bytes.Equal(it.anno(4), it.anno(5))
+	if !hasInternal && !hasLegacy {
+		return
+	}
+	if !f.spelled {
+		f.spelled, f.internal, f.legacy = true, hasInternal, hasLegacy
+	}
+	if f.internal != hasInternal || f.legacy != hasLegacy {
+		f.err = errors.New("the items spell the path, index and id annotations differently")
+	}
 }
 
 // fillIn returns the annotation lines kyaml adds to an item that has only
@@ -492,10 +528,10 @@ func (l *List) fillIn(it *Item) (lines []byte, ok bool) {
 	for i := 0; i < migrationKey; i += 2 {
 		for _, have := range [2]int{i, i + 1} {
 			other := have ^ 1
-			v := it.anno(have)
-			if len(v) == 0 || len(it.anno(other)) > 0 {
+			if it.annoLen(have) == 0 || it.annoLen(other) > 0 {
 				continue
 			}
+			v := it.anno(have)
 			if it.has(other) || it.annoIndent < 0 || !quotable(v) {
 				return nil, false
 			}

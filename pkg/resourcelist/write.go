@@ -78,6 +78,7 @@ func (w *Writer) Item(it *Item) error {
 	if err := w.header(true); err != nil {
 		return err
 	}
+	defer w.list.written(it.Index + 1)
 	if it.parsed && it.mayChange {
 		return w.itemByKyaml(it)
 	}
@@ -149,6 +150,9 @@ func seqOf(n *yaml.Node) *yaml.Node {
 func (w *Writer) Node(n *yaml.RNode, from *Item) error {
 	if err := w.header(true); err != nil {
 		return err
+	}
+	if from != nil {
+		defer w.list.written(from.Index)
 	}
 	if err := w.list.reconcile(n, from); err != nil {
 		return err

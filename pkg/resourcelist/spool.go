@@ -1,0 +1,99 @@
+package resourcelist
+
+import "io"
+
+// spoolAfter is how many bytes of items a list keeps on the heap before the
+// rest go to a spool (see spool): a small list costs no file, and its
+// bytes are little next to the process's own 14 MB.
+const spoolAfter = 1 << 20
+
+// spoolSlabSize is the size of a spool's slabs: a few mappings for a large
+// list, and pages released a megabyte at a time.
+const spoolSlabSize = 1 << 20
+
+// nextSlab returns an empty slab to cut the items' bytes from, item the
+// index of the first item it takes: on the heap, or, past spoolAfter
+// bytes, from the spool, whose slabs from two back are released as the
+// read goes on (the predecoder reads an item a little after the reader).
+func (r *reader) nextSlab(item int) []byte {
+	if r.heapBytes < r.spoolAfter {
+		r.heapBytes += slabSize
+		return make([]byte, 0, slabSize)
+	}
+	if r.list.spool == nil && !r.noSpool {
+		r.list.spool = newSpool()
+		r.noSpool = r.list.spool == nil
+	}
+	if s := r.list.spool; s != nil {
+		if b := s.slab(item); b != nil {
+			s.release(s.read, len(s.slabs)-3)
+			s.read = max(s.read, len(s.slabs)-3)
+			return b[:0]
+		}
+		if len(s.slabs) == 0 { // the file takes no blocks (full, or no fallocate)
+			_ = r.list.Close()
+			r.noSpool = true
+		}
+	}
+	return make([]byte, 0, slabSize)
+}
+
+// closeAtEOF is a replay of a list with a spool: it closes the spool once
+// read to the end, as no item is read after the replay.
+type closeAtEOF struct {
+	r    io.Reader
+	list *List
+}
+
+func (c *closeAtEOF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if err != nil && c.list != nil {
+		_ = c.list.Close()
+		c.list = nil
+	}
+	return n, err
+}
+
+// Release gives the pages of the items' bytes back, when the list holds
+// them in a spool: reading an item again brings its pages back. Run
+// calls it once the read is over, when a few items are all it reads again
+// before the write.
+func (l *List) Release() {
+	if l.spool != nil {
+		l.spool.release(0, len(l.spool.slabs))
+	}
+}
+
+// Spooled returns the size of the list's spool, 0 when it has none.
+func (l *List) Spooled() int64 {
+	if l.spool == nil {
+		return 0
+	}
+	return int64(len(l.spool.slabs)) * spoolSlabSize
+}
+
+// Close gives back the spool of the list, if it has one: no item may be
+// read after it.
+func (l *List) Close() error {
+	if l.spool == nil {
+		return nil
+	}
+	s := l.spool
+	l.spool = nil
+	return s.close()
+}
+
+// written tells the spool that the items before index i are written: the
+// slabs that hold only such items are released.
+func (l *List) written(i int) {
+	s := l.spool
+	if s == nil {
+		return
+	}
+	n := s.written
+	for n+1 < len(s.first) && s.first[n+1] <= i {
+		n++
+	}
+	s.release(s.written, n)
+	s.written = n
+}

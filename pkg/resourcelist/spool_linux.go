@@ -1,0 +1,89 @@
+package resourcelist
+
+import (
+	"os"
+	"syscall"
+)
+
+// spool holds the bytes of a large list's items outside the Go heap, in
+// slabs mapped from an unlinked file in the temporary directory. Once the
+// reader, and later the writer, is past a slab, its pages are released
+// (MADV_DONTNEED): the page cache keeps them, and the kernel may write
+// them to disk and free them; the process holds the items' records, not
+// their bytes. Reading an item again maps its pages back. A list is
+// written when the last item is read (a failure anywhere leaves every item
+// as it came), so without a spool the process holds the whole input.
+type spool struct {
+	f     *os.File
+	size  int64    // bytes of the file mapped
+	slabs [][]byte // the mappings, in order
+	first []int    // the index of the first item cut from each slab
+	// The slabs before read are released since the reader passed them;
+	// those before written, since the writer did.
+	read, written int
+}
+
+// Filesystems whose pages are memory only: a spool there gains nothing.
+const (
+	tmpfsMagic = 0x01021994
+	ramfsMagic = 0x858458f6
+)
+
+// newSpool returns a spool in os.TempDir, or nil when none can be made
+// there or the directory is in memory: the items then stay on the heap.
+func newSpool() *spool {
+	dir := os.TempDir()
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(dir, &st); err != nil || st.Type == tmpfsMagic || st.Type == ramfsMagic {
+		return nil
+	}
+	f, err := os.CreateTemp(dir, "mirrorset-spool-")
+	if err != nil {
+		return nil
+	}
+	if err := os.Remove(f.Name()); err != nil {
+		f.Close()
+		return nil
+	}
+	return &spool{f: f}
+}
+
+// slab maps the next slab of the file, nil when it cannot. Its blocks are
+// allocated first: a write to a page of a mapped hole that finds the disk
+// full kills the process (SIGBUS), where fallocate says ENOSPC.
+func (s *spool) slab(item int) []byte {
+	if err := syscall.Fallocate(int(s.f.Fd()), 0, s.size, spoolSlabSize); err != nil {
+		return nil
+	}
+	b, err := syscall.Mmap(int(s.f.Fd()), s.size, spoolSlabSize, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
+	if err != nil {
+		return nil
+	}
+	s.size += spoolSlabSize
+	s.slabs = append(s.slabs, b)
+	s.first = append(s.first, item)
+	return b
+}
+
+// release gives back the pages of slabs [from, to). The page cache keeps
+// what they hold.
+func (s *spool) release(from, to int) {
+	for _, b := range s.slabs[max(from, 0):max(to, 0)] {
+		// An error leaves the pages mapped: more memory, the same bytes.
+		_ = syscall.Madvise(b, syscall.MADV_DONTNEED)
+	}
+}
+
+func (s *spool) close() error {
+	var first error
+	for _, b := range s.slabs {
+		if err := syscall.Munmap(b); err != nil && first == nil {
+			first = err
+		}
+	}
+	s.slabs = nil
+	if err := s.f.Close(); err != nil && first == nil {
+		first = err
+	}
+	return first
+}

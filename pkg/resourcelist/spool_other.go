@@ -1,0 +1,16 @@
+//go:build !linux
+
+package resourcelist
+
+// spool is the Linux spool (spool_linux.go); elsewhere the items stay on
+// the heap.
+type spool struct {
+	slabs         [][]byte
+	first         []int
+	read, written int
+}
+
+func newSpool() *spool                { return nil }
+func (s *spool) slab(item int) []byte { return nil }
+func (s *spool) release(from, to int) {}
+func (s *spool) close() error         { return nil }

@@ -1,0 +1,166 @@
+package resourcelist
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
+)
+
+// spoolInputs are lists for the spool tests: generated ones, whose items
+// are several slabs of the spool, and small ones with comments between
+// items and around the list's fields.
+func spoolInputs(t *testing.T) map[string][]byte {
+	t.Helper()
+	in := map[string][]byte{
+		"comments": []byte("# a comment\napiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n# before the first\n" +
+			"- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: x\n  # after it\n# before the next\n" +
+			"- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: y\nfunctionConfig:\n  a: 1\n"),
+	}
+	for name, o := range map[string]gen.Options{"default": gen.Default(3000), "overlapping": gen.Overlapping(2000)} {
+		var b bytes.Buffer
+		if err := gen.ResourceList(&b, o); err != nil {
+			t.Fatal(err)
+		}
+		in[name] = b.Bytes()
+	}
+	return in
+}
+
+// needSpool skips the test where the spool cannot be: it is Linux's, and
+// stays off in a temporary directory that is in memory.
+func needSpool(t *testing.T) {
+	t.Helper()
+	if runtime.GOOS != "linux" {
+		t.Skip("the spool is Linux's")
+	}
+	s := newSpool()
+	if s == nil {
+		t.Skip("no spool in the temporary directory (in memory, or not writable)")
+	}
+	if err := s.close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// writeAll writes every item of l as it came.
+func writeAll(t *testing.T, l *List) string {
+	t.Helper()
+	var out bytes.Buffer
+	w := l.NewWriter(&out)
+	for _, it := range l.Items {
+		if err := w.Item(it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(nil); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// TestSpoolKeepsTheBytes reads lists with every item's bytes in the spool
+// and on the heap: the items, their fields, the replay and the output are
+// the same, before the pages are released and after (when they come back
+// from the page cache), and the list is read as a whole when ReadEach
+// hands its items over.
+func TestSpoolKeepsTheBytes(t *testing.T) {
+	needSpool(t)
+	for name, in := range spoolInputs(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			heap, err := readEach(bytes.NewReader(in), nil, len(in)+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var handed int
+			spooled, err := readEach(bytes.NewReader(in), func(*Item) { handed++ }, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer spooled.Close()
+			if heap.Spooled() != 0 || spooled.Spooled() == 0 {
+				t.Fatalf("spools of %d and %d bytes; want none, then one", heap.Spooled(), spooled.Spooled())
+			}
+			if handed != len(spooled.Items) || len(heap.Items) != len(spooled.Items) {
+				t.Fatalf("%d items handed over, %d read, %d on the heap", handed, len(spooled.Items), len(heap.Items))
+			}
+			for round, release := range []func(){func() {}, spooled.Release} {
+				release()
+				for i, it := range spooled.Items {
+					h := heap.Items[i]
+					if !bytes.Equal(it.Raw(), h.Raw()) || it.Name() != h.Name() || it.plainAnnos != h.plainAnnos {
+						t.Fatalf("round %d, item %d: %q (%q, %v), on the heap %q (%q, %v)", round, i, it.Raw(), it.Name(), it.plainAnnos, h.Raw(), h.Name(), h.plainAnnos)
+					}
+				}
+				replay, err := io.ReadAll(spooled.Replay())
+				if err != nil || !bytes.Equal(replay, in) {
+					t.Fatalf("round %d: the replay differs from the input (%v)", round, err)
+				}
+				if got, want := writeAll(t, spooled), writeAll(t, heap); got != want {
+					t.Fatalf("round %d: the output differs from the heap's", round)
+				}
+			}
+			if err := spooled.Close(); err != nil || spooled.Spooled() != 0 {
+				t.Fatalf("close: %v, spool of %d bytes left", err, spooled.Spooled())
+			}
+		})
+	}
+}
+
+// TestSpoolAfterAMegabyte checks where the spool starts: a list whose
+// items are under spoolAfter has none, a larger one has one.
+func TestSpoolAfterAMegabyte(t *testing.T) {
+	needSpool(t)
+	for _, c := range []struct {
+		items int
+		spool bool
+	}{{500, false}, {3000, true}} {
+		var in bytes.Buffer
+		if err := gen.ResourceList(&in, gen.Default(c.items)); err != nil {
+			t.Fatal(err)
+		}
+		l, err := Read(&in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (l.Spooled() > 0) != c.spool {
+			t.Errorf("%d items (%d bytes): a spool of %d bytes; want one: %v", c.items, in.Len(), l.Spooled(), c.spool)
+		}
+		if err := l.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestSpoolReplaysAFallback reads a list that needs the full parse only at
+// its end: the replay gives the whole input, from the spool, and gives the
+// spool back when read to the end.
+func TestSpoolReplaysAFallback(t *testing.T) {
+	needSpool(t)
+	var b bytes.Buffer
+	if err := gen.ResourceList(&b, gen.Default(2000)); err != nil {
+		t.Fatal(err)
+	}
+	in := b.String() + "---\n" + b.String()
+	_, err := readEach(strings.NewReader(in), nil, 0)
+	var fb *Fallback
+	if !errors.As(err, &fb) {
+		t.Fatalf("read it (err %v); want the full parse", err)
+	}
+	c, ok := fb.Input.(*closeAtEOF)
+	if !ok || c.list.Spooled() == 0 {
+		t.Fatalf("the replay is a %T; want one of a spool", fb.Input)
+	}
+	got, err := io.ReadAll(fb.Input)
+	if err != nil || string(got) != in {
+		t.Fatalf("the replay differs from the input (%v)", err)
+	}
+	if c.list != nil {
+		t.Fatal("the spool is still open after the replay")
+	}
+}
