@@ -32,7 +32,7 @@ func runFast(l *resourcelist.List, inputBytes int64, read predecoded, stdout, st
 		block[i] = entry{apiVersion: it.APIVersion, kind: it.Kind, item: it, budget: budget, pre: read.read[it.Index], lines: read.lines[it.Index]}
 		entries[i] = &block[i]
 	}
-	p, results, err := decide(l.FunctionConfig, entries, read.strs, l.Release)
+	p, results, err := decide(l.FunctionConfig, entries, read.strs, l.ReleaseItems)
 	if err != nil {
 		debugf(stderr, "full parse: %v", err)
 		return 0, l.Replay()

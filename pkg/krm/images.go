@@ -10,6 +10,7 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/imagepull"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+	"github.com/mirrorset/mirrorset/pkg/resourcelist"
 	"github.com/mirrorset/mirrorset/pkg/result"
 	"github.com/mirrorset/mirrorset/pkg/transform"
 )
@@ -24,8 +25,8 @@ import (
 // conf is the registries.conf of outs that nodeView rendered, nil when it
 // rendered none: it is rendered here then. An item's image lines are read
 // while the list was (entry.lines) where they were; release, when not
-// nil, gives back the pages of the items read again here.
-func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool, conf []byte, release func()) (result.Results, error) {
+// nil, gives back the pages of items read again here.
+func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool, conf []byte, release func([]*resourcelist.Item)) (result.Results, error) {
 	if cfg.ImagePullCheck == config.ImagePullOff || !hasRules(img, outs) {
 		return nil, nil
 	}
@@ -66,7 +67,7 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 		scanned bool
 	}
 	var held []holding
-	looked := 0
+	reread := make([]*resourcelist.Item, 0, releaseEvery) // since the last release
 	for _, e := range holders {
 		if e.node == nil {
 			// Look closer only at an item whose image lines, read
@@ -79,8 +80,9 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 			if !look {
 				continue
 			}
-			if looked++; release != nil && looked%releaseEvery == 0 {
-				release()
+			if reread = append(reread, e.item); len(reread) == releaseEvery && release != nil {
+				release(reread)
+				reread = reread[:0]
 			}
 			if refs, ok := imagepull.Scan(e.item.Raw(), e.apiVersion, e.kind); ok {
 				found, err := anyFinding(c, refs)
@@ -173,8 +175,8 @@ func anyFinding(c *imagepull.Checker, refs []imagepull.Ref) (bool, error) {
 }
 
 // releaseEvery is how many items checkImages reads again between two
-// releases of their pages.
-const releaseEvery = 256
+// releases of their pages: a few dozen pages at most stay mapped.
+const releaseEvery = 32
 
 // mentionsImage reports whether the item's bytes hold "image".
 func (e *entry) mentionsImage() bool {

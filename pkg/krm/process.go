@@ -110,16 +110,16 @@ type plan struct {
 // parse.
 // strs are the strings of mirror sets read so far, which decide interns
 // the others' into (see intern). release, nil on the full parse, gives
-// back the pages of the items' bytes that decide read again
-// (resourcelist.List.Release).
-func decide(fc *yaml.RNode, entries []*entry, strs map[string]string, release func()) (*plan, result.Results, error) {
+// back the pages of items' bytes that decide read again
+// (resourcelist.List.ReleaseItems).
+func decide(fc *yaml.RNode, entries []*entry, strs map[string]string, release func([]*resourcelist.Item)) (*plan, result.Results, error) {
 	p, rs, err := decideAll(fc, entries, strs, release)
 	return p, result.FoldWarnings(rs), err
 }
 
 // decideAll is decide, with every warning listed, and the strings of the
 // mirror sets interned in strs.
-func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string, release func()) (*plan, result.Results, error) {
+func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string, release func([]*resourcelist.Item)) (*plan, result.Results, error) {
 	cfg, err := config.Parse(fc)
 	if err != nil {
 		return nil, result.Results{configResult(fc, err)}, nil

@@ -1,6 +1,9 @@
 package resourcelist
 
-import "io"
+import (
+	"io"
+	"sort"
+)
 
 // spoolAfter is how many bytes of items a list keeps on the heap before the
 // rest go to a spool (see spool): a small list costs no file, and its
@@ -62,6 +65,30 @@ func (l *List) Release() {
 	if l.spool != nil {
 		l.spool.release(0, len(l.spool.slabs))
 	}
+}
+
+// ReleaseItems gives back the pages of the slabs that hold items, which a
+// caller has read again; as Release, for a few items.
+func (l *List) ReleaseItems(items []*Item) {
+	s := l.spool
+	if s == nil {
+		return
+	}
+	last := -1
+	for _, it := range items {
+		if k := s.slabOf(it.Index); k >= 0 && k != last {
+			s.release(k, k+1)
+			last = k
+		}
+	}
+}
+
+// slabOf returns the slab that holds the bytes of item i: the last one
+// whose first item is not after it; -1 when there is none. An item whose
+// bytes outgrew the slab it started in is on the heap: its slab then is
+// its neighbours', and releasing it costs a page fault at most.
+func (s *spool) slabOf(i int) int {
+	return sort.SearchInts(s.first, i+1) - 1
 }
 
 // Spooled returns the size of the list's spool, 0 when it has none.

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
 )
@@ -89,7 +90,8 @@ func TestSpoolKeepsTheBytes(t *testing.T) {
 			if handed != len(spooled.Items) || len(heap.Items) != len(spooled.Items) {
 				t.Fatalf("%d items handed over, %d read, %d on the heap", handed, len(spooled.Items), len(heap.Items))
 			}
-			for round, release := range []func(){func() {}, spooled.Release} {
+			release := []func(){func() {}, spooled.Release, func() { spooled.ReleaseItems(spooled.Items) }}
+			for round, release := range release {
 				release()
 				for i, it := range spooled.Items {
 					h := heap.Items[i]
@@ -109,6 +111,41 @@ func TestSpoolKeepsTheBytes(t *testing.T) {
 				t.Fatalf("close: %v, spool of %d bytes left", err, spooled.Spooled())
 			}
 		})
+	}
+}
+
+// TestSlabOf checks that ReleaseItems finds the slab that holds an item's
+// bytes, from the items' indexes alone.
+func TestSlabOf(t *testing.T) {
+	needSpool(t)
+	var in bytes.Buffer
+	if err := gen.ResourceList(&in, gen.Default(3000)); err != nil {
+		t.Fatal(err)
+	}
+	l, err := readEach(&in, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	s := l.spool
+	inSlabs := 0
+	for _, it := range l.Items {
+		at := -1 // the slab whose memory holds the item's first byte
+		for k, b := range s.slabs {
+			if p := &it.raw[0]; uintptr(unsafe.Pointer(p)) >= uintptr(unsafe.Pointer(&b[0])) && uintptr(unsafe.Pointer(p)) < uintptr(unsafe.Pointer(&b[0]))+uintptr(len(b)) {
+				at = k
+			}
+		}
+		if at < 0 {
+			continue // on the heap
+		}
+		inSlabs++
+		if got := s.slabOf(it.Index); got != at {
+			t.Fatalf("item %d: slab %d, but its bytes are in slab %d", it.Index, got, at)
+		}
+	}
+	if inSlabs < len(l.Items)*9/10 {
+		t.Fatalf("%d of %d items in the spool's slabs", inSlabs, len(l.Items))
 	}
 }
 
