@@ -71,6 +71,7 @@ type reader struct {
 	itemsNil bool // "items: []"
 
 	item   *itemReader
+	spare  *itemReader       // a reader done with its item, for the next
 	each   func(*Item)       // ReadEach's
 	slab   []byte            // what items' bytes are cut from
 	block  []Item            // what items are taken from
@@ -446,7 +447,15 @@ func (r *reader) newItem() *itemReader {
 	if cap(r.slab)-len(r.slab) < 4<<10 {
 		r.slab = r.nextSlab(item.Index)
 	}
-	it := &itemReader{buf: r.slab[len(r.slab):len(r.slab)], col: -1, item: item, intern: r.intern}
+	// The last item's reader, if it is done, is taken again with its
+	// stacks, which every item would otherwise grow anew.
+	it := r.spare
+	if it == nil {
+		it = &itemReader{}
+	}
+	r.spare = nil
+	*it = itemReader{buf: r.slab[len(r.slab):len(r.slab)], col: -1, item: item, intern: r.intern,
+		indents: it.indents[:0], nest: nesting{levels: it.nest.levels[:0]}}
 	r.item = it
 	return it
 }
@@ -488,6 +497,7 @@ func (r *reader) endItem(next following) {
 	if r.each != nil {
 		r.each(it)
 	}
+	r.spare = ir
 }
 
 // mapsWhereExpected reports whether the item's metadata and annotations
