@@ -2,6 +2,7 @@ package resourcelist
 
 import (
 	"bytes"
+	"encoding/binary"
 	"unicode/utf8"
 )
 
@@ -504,7 +505,20 @@ func (t *tokenizer) continueFlow(b []byte, p int) {
 // this reader does: no control characters, no carriage returns, valid UTF-8
 // without the line breaks NEL, LS and PS and without a byte-order mark.
 func printable(b []byte) (ok bool, why string) {
-	for i := 0; i < len(b); i++ {
+	i := 0
+	// Eight bytes at a time while they are all between ' ' and '~'. A
+	// byte below 0x20 sets its high bit in x-0x20 (where x's is clear), a
+	// byte of 0x7f sets it in x+1, and a byte of 0x80 or over has it (the
+	// bit tricks' "hasless" and "hasmore"). A borrow or a carry moves a
+	// high bit only past a byte that has one already.
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if ((x-ones*0x20)&^x|(x+ones)|x)&highs != 0 {
+			break // the byte loop looks closer
+		}
+	}
+	for ; i < len(b); i++ {
 		c := b[i]
 		if plainASCII[c] {
 			continue
