@@ -125,6 +125,39 @@ func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *
 	return nil
 }
 
+// largeInput is the size of input from which limitMemory caps the heap
+// after the read; below it, fewerCollections goes on.
+const largeInput = 4 << 20
+
+// fewerCollections lets the heap grow to five times what a collection
+// leaves (GOGC 400), with a soft cap of 64 MiB, and returns what undoes it;
+// the undo may be called more than once. Run keeps it for the read, and
+// for the rest of the run of an input under largeInput: the read keeps
+// almost all it makes, and a small input's run makes little, so that most
+// collections at GOGC 100 would find little to free. The cap keeps an input
+// that is small but costly (thousands of entries) near what GOGC 100 gives
+// it. Measured on make bench's lists (medians of 30 and 10 runs): 1,000
+// items 30.5 ms and 19.8 MiB at GOGC 100, 27.6 ms and 21.1 MiB with it;
+// 10,000 and 100,000 items, the same time, and at most 3 MiB more. GOGC or
+// GOMEMLIMIT set by the user are left alone.
+func fewerCollections() (undo func()) {
+	_, gogc := os.LookupEnv("GOGC")
+	_, gomemlimit := os.LookupEnv("GOMEMLIMIT")
+	if gogc || gomemlimit {
+		return func() {}
+	}
+	oldPercent := debug.SetGCPercent(400)
+	oldLimit := debug.SetMemoryLimit(64 << 20)
+	done := false
+	return func() {
+		if !done {
+			done = true
+			debug.SetMemoryLimit(oldLimit)
+			debug.SetGCPercent(oldPercent)
+		}
+	}
+}
+
 // limitMemory caps the heap at what the read left plus three quarters of
 // the input's size (20 MiB at least), for the rest of the run, and returns
 // what undoes it. The work after the read (transform's own data, the
@@ -151,7 +184,7 @@ func limitMemory(inputBytes int64) (undo func()) {
 	// size), and asking the runtime costs a small run's start: ReadMemStats
 	// stops the world, and runtime/metrics builds its tables at start-up,
 	// a hundred microseconds of every run, so it is not imported.
-	if inputBytes < 4<<20 {
+	if inputBytes < largeInput {
 		return func() {}
 	}
 	var ms runtime.MemStats

@@ -34,6 +34,8 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return refuse(stdout, stderr, err)
 	}
+	gc := fewerCollections()
+	defer gc()
 	lr := lim.NewReader(stdin) // the size and line limits hold on both paths
 	pre := newPredecoder()
 	l, err := resourcelist.ReadEach(lr, pre.offer)
@@ -47,12 +49,17 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 			fb = &resourcelist.Fallback{Reason: err.Error(), Input: stdin}
 		}
 		debugf(stderr, "full parse: %s", fb.Reason)
+		gc() // the full parse has its own limit
 		return RunFull(fb.Input, stdout, stderr)
 	}
 	defer l.Close()
 	l.Release() // decide reads a few items again, and the write each once
+	if lr.N() >= largeInput {
+		gc() // limitMemory's turn
+	}
 	code, replay := runFast(l, lr.N(), read, stdout, stderr)
 	if replay != nil {
+		gc()
 		return RunFull(replay, stdout, stderr)
 	}
 	return code
