@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -18,13 +19,16 @@ import (
 // every item, parses only those it reads, and the items it does not change
 // go out as their bytes, one at a time. replay is non-nil when, before
 // anything was written, the list turned out to need the full parse; it
-// replays the input. read is what the predecoder read while the list was.
-func runFast(l *resourcelist.List, inputBytes int64, read predecoded, stdout, stderr io.Writer) (code int, replay io.Reader) {
+// replays the input. read is what the predecoder read while the list was;
+// tune says whether the run may cap the heap (see tuning).
+func runFast(l *resourcelist.List, inputBytes int64, read predecoded, tune bool, stdout, stderr io.Writer) (code int, replay io.Reader) {
 	lim, err := inputLimits()
 	if err != nil {
 		return refuse(stdout, stderr, err), nil
 	}
-	defer limitMemory(inputBytes)()
+	if tune {
+		defer limitMemory(inputBytes)()
+	}
 	budget := newFastPathBudget(lim)
 	block := make([]entry, len(l.Items)) // one allocation for all
 	entries := make([]*entry, len(l.Items))
@@ -124,6 +128,11 @@ func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *
 	}
 	return nil
 }
+
+// tuning is held by the run that sets the collector's settings
+// (fewerCollections, limitMemory), which are the process's: a run beside it
+// leaves them alone, and the settings come back as they were when it ends.
+var tuning sync.Mutex
 
 // largeInput is the size of input from which limitMemory caps the heap
 // after the read; below it, fewerCollections goes on.

@@ -34,7 +34,14 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return refuse(stdout, stderr, err)
 	}
-	gc := fewerCollections()
+	// The collector's settings are the process's: of runs side by side
+	// (tests), one tunes them.
+	tune := tuning.TryLock()
+	gc := func() {}
+	if tune {
+		defer tuning.Unlock()
+		gc = fewerCollections()
+	}
 	defer gc()
 	lr := lim.NewReader(stdin) // the size and line limits hold on both paths
 	pre := newPredecoder()
@@ -57,7 +64,7 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 	if lr.N() >= largeInput {
 		gc() // limitMemory's turn
 	}
-	code, replay := runFast(l, lr.N(), read, stdout, stderr)
+	code, replay := runFast(l, lr.N(), read, tune, stdout, stderr)
 	if replay != nil {
 		gc()
 		return RunFull(replay, stdout, stderr)

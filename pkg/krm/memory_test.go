@@ -8,8 +8,9 @@ import (
 )
 
 // TestLimitMemory: a small input leaves the memory limit alone; after a
-// large one the limit is 1.5 times the live heap, and undo puts the old
-// limit back. Not parallel: the limit is the process's.
+// large one the limit is the live heap and three quarters of the input's
+// size, and undo puts the old limit back. Not parallel: the limit is the
+// process's.
 func TestLimitMemory(t *testing.T) {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		t.Skip("GOMEMLIMIT is set, and limitMemory leaves it alone")
@@ -31,10 +32,35 @@ func TestLimitMemory(t *testing.T) {
 	got := debug.SetMemoryLimit(-1)
 	undo()
 	runtime.KeepAlive(heap)
-	if got >= before || got < live/10*15 {
-		t.Errorf("with %d bytes live the limit is %d, want at least %d and below %d", live, got, live/10*15, before)
+	if want := int64(live + live/4*3); got >= before || got < want {
+		t.Errorf("with %d bytes live and as much input the limit is %d, want at least %d and below %d", live, got, want, before)
 	}
 	if after := debug.SetMemoryLimit(-1); after != before {
 		t.Errorf("undo left the limit at %d, want %d", after, before)
+	}
+}
+
+// TestFewerCollections: GOGC 400 under a 64 MiB cap, and the undo, once or
+// twice, puts both back. Not parallel: the settings are the process's.
+func TestFewerCollections(t *testing.T) {
+	_, gogc := os.LookupEnv("GOGC")
+	_, gomemlimit := os.LookupEnv("GOMEMLIMIT")
+	if gogc || gomemlimit {
+		t.Skip("GOGC or GOMEMLIMIT is set, and fewerCollections leaves them alone")
+	}
+	percent, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
+	debug.SetGCPercent(percent)
+	undo := fewerCollections()
+	gotPercent, gotLimit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
+	debug.SetGCPercent(gotPercent)
+	undo()
+	undo()
+	if gotPercent != 400 || gotLimit != 64<<20 {
+		t.Errorf("GOGC %d, limit %d; want 400 and 64 MiB", gotPercent, gotLimit)
+	}
+	afterPercent, afterLimit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
+	debug.SetGCPercent(afterPercent)
+	if afterPercent != percent || afterLimit != limit {
+		t.Errorf("after the undo GOGC %d, limit %d; want %d and %d", afterPercent, afterLimit, percent, limit)
 	}
 }
