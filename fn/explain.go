@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/mirrorset/mirrorset/pkg/explain"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 )
 
 const explainUsage = `Usage: mirrorset explain [flags] IMAGE_REF [FILE|DIR|-]...
@@ -25,8 +26,8 @@ Flags:
 `
 
 func explainCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
-	var rf renderFlags
-	rf.register(fs)
+	var rf registriesconf.FileOptions
+	renderFlags(fs, &rf)
 	confFile := fs.String("registries-conf", "", "explain with this registries.conf `file` (as found on a node) instead of rendering one")
 	check := func(p []string) error {
 		if len(p) == 0 {
@@ -53,7 +54,7 @@ func explainCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 			}
 			// Objects are optional here: read them only when named.
 			if len(paths) > 0 {
-				in, err := readInput(paths, stdin, stderr)
+				in, err := registriesconf.ReadInputFiles(paths, stdin, stderr)
 				if err != nil {
 					fmt.Fprintf(stderr, "error: %v\n", err)
 					return 1
@@ -61,7 +62,7 @@ func explainCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 				from = explain.Origins{Sets: in.Sets, Image: in.Image}
 			}
 		} else {
-			res, in, err := rf.render(paths, stdin, stderr)
+			res, in, err := rf.RenderFiles(paths, stdin, stderr)
 			if err != nil {
 				fmt.Fprintf(stderr, "error: %v\n", err)
 				return 1

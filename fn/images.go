@@ -8,6 +8,8 @@ import (
 
 	"github.com/mirrorset/mirrorset/pkg/explain"
 	"github.com/mirrorset/mirrorset/pkg/imagepull"
+	"github.com/mirrorset/mirrorset/pkg/manifests"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 )
 
 const imagesUsage = `Usage: mirrorset images [flags] [FILE|DIR|-]...
@@ -29,8 +31,8 @@ Flags:
 `
 
 func imagesCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
-	var rf renderFlags
-	rf.register(fs)
+	var rf registriesconf.FileOptions
+	renderFlags(fs, &rf)
 	output := fs.String("output", "text", "`format`: text (a table) or json")
 	failOn := fs.String("fail-on", imagepull.FailOnUnpullable, "exit 1 when `what` is found: unpullable (an image that cannot be pulled), any (also\nimages pulled by tag past digest-only mirrors, short names, bad references) or none")
 	check := func([]string) error {
@@ -44,12 +46,12 @@ func imagesCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 		return fmt.Errorf("--fail-on %q: use unpullable, any or none", *failOn)
 	}
 	return check, func(paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		nodes, err := readNodes(paths, stdin)
+		nodes, err := manifests.ReadArgs(paths, stdin)
 		if err != nil {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 			return 1
 		}
-		res, in, err := rf.renderNodes(nodes, stderr)
+		res, in, err := rf.RenderNodes(nodes, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "error: %v\n", err)
 			return 1
