@@ -3,14 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/pflag"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
-	"github.com/mirrorset/mirrorset/pkg/lint"
-	"github.com/mirrorset/mirrorset/pkg/manifests"
-	"github.com/mirrorset/mirrorset/pkg/result"
+	"github.com/mirrorset/mirrorset/pkg/checkfiles"
 )
 
 const checkUsage = `Usage: mirrorset check [flags] [FILE|DIR|-]...
@@ -41,71 +37,6 @@ func checkCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 		return nil
 	}
 	return check, func(paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		if len(paths) == 0 {
-			paths = []string{manifests.Stdin}
-		}
-		cfg, err := migrateFlags{configFile: *configFile}.functionConfig(nil)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: --config: %v\n", err)
-			return 2
-		}
-		// Every input that reads is checked, so that one run lists every
-		// problem; one that does not is a finding of its own.
-		var found lint.Findings
-		var sources []lint.Source
-		for _, p := range paths {
-			name := p
-			if p == manifests.Stdin {
-				name = manifests.StdinName
-			}
-			objs, err := manifests.Read([]string{p}, stdin)
-			if err != nil {
-				found = append(found, lint.Finding{File: name, Severity: result.Error, Message: readError(err, p)})
-				continue
-			}
-			sources = append(sources, sourcesOf(objs, name)...)
-		}
-		checked, err := lint.Check(sources, cfg)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		found = append(found, checked...)
-		write := lint.Finding.Text
-		if *output == "github" {
-			write = lint.Finding.GitHub
-		}
-		for _, f := range found {
-			if _, err := io.WriteString(stdout, write(f)); err != nil {
-				fmt.Fprintf(stderr, "error: %v\n", err)
-				return 1
-			}
-		}
-		if found.Failed() {
-			return 1
-		}
-		return 0
+		return checkfiles.Run(checkfiles.Options{GitHub: *output == "github", ConfigFile: *configFile}, paths, stdin, stdout, stderr)
 	}
-}
-
-// sourcesOf splits the objects read for one argument (a folder gives many
-// files) by the file each came from.
-func sourcesOf(objs []*yaml.RNode, arg string) []lint.Source {
-	var out []lint.Source
-	for _, o := range objs {
-		name := arg
-		if arg != manifests.StdinName {
-			name = manifests.Path(o)
-		}
-		if len(out) == 0 || out[len(out)-1].Name != name {
-			out = append(out, lint.Source{Name: name})
-		}
-		out[len(out)-1].Objects = append(out[len(out)-1].Objects, o)
-	}
-	return out
-}
-
-// readError is err without the file name that the finding's place gives.
-func readError(err error, path string) string {
-	return strings.TrimPrefix(err.Error(), path+": ")
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/diff"
 	"github.com/mirrorset/mirrorset/pkg/manifests"
@@ -51,35 +50,33 @@ func (p *pathList) Set(s string) error { *p = append(*p, s); return nil }
 func (p *pathList) Type() string       { return "path" }
 
 func diffCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
-	var rf renderFlags
-	rf.register(fs)
-	var base, head pathList
-	fs.Var(&base, "base", "a `path` (file, folder or -) of the base side; repeat for more")
-	fs.Var(&head, "head", "a `path` (file, folder or -) of the head side; repeat for more")
-	baseRef := fs.String("base-ref", "", "read the base from the PATH arguments at this git `ref`; the working tree is the head")
-	output := fs.String("output", "text", "the report's `form`: text, markdown (a pull-request comment) or json")
-	failOn := fs.String("fail-on", "", "exit 1 when the change reaches this `level`: rollout (any new rendered config), reload, drain or reboot")
-	version := fs.String("openshift-version", "", "the cluster's OpenShift `version` (4.N) whose rules decide: before 4.13, by mirror-by-digest-only; from 4.17, with node disruption policies (default: the newest)")
-	singleNode := fs.Bool("single-node", false, "the cluster is a single node, which the MCO never drains")
-	var fail nodeimpact.Action
+	var c diff.Command
+	renderFlags(fs, &c.Render)
+	fs.Var((*pathList)(&c.Base), "base", "a `path` (file, folder or -) of the base side; repeat for more")
+	fs.Var((*pathList)(&c.Head), "head", "a `path` (file, folder or -) of the head side; repeat for more")
+	fs.StringVar(&c.BaseRef, "base-ref", "", "read the base from the PATH arguments at this git `ref`; the working tree is the head")
+	fs.StringVar(&c.Output, "output", "text", "the report's `form`: text, markdown (a pull-request comment) or json")
+	fs.StringVar(&c.FailOnName, "fail-on", "", "exit 1 when the change reaches this `level`: rollout (any new rendered config), reload, drain or reboot")
+	fs.StringVar(&c.Version, "openshift-version", "", "the cluster's OpenShift `version` (4.N) whose rules decide: before 4.13, by mirror-by-digest-only; from 4.17, with node disruption policies (default: the newest)")
+	fs.BoolVar(&c.SingleNode, "single-node", false, "the cluster is a single node, which the MCO never drains")
 	check := func(p []string) error {
-		switch *output {
+		switch c.Output {
 		case "text", "markdown", "json":
 		default:
-			return fmt.Errorf("--output %q: use text, markdown or json", *output)
+			return fmt.Errorf("--output %q: use text, markdown or json", c.Output)
 		}
-		if *failOn != "" {
-			a, err := diff.ParseAction(*failOn)
+		if c.FailOnName != "" {
+			a, err := diff.ParseAction(c.FailOnName)
 			if err != nil || a == nodeimpact.None {
-				return fmt.Errorf("--fail-on %q: use rollout, reload, drain or reboot", *failOn)
+				return fmt.Errorf("--fail-on %q: use rollout, reload, drain or reboot", c.FailOnName)
 			}
-			fail = a
+			c.FailOn = a
 		}
-		if err := nodeimpact.CheckVersion(*version); err != nil {
+		if err := nodeimpact.CheckVersion(c.Version); err != nil {
 			return fmt.Errorf("--openshift-version: %w", err)
 		}
-		if *baseRef != "" {
-			if len(base) > 0 || len(head) > 0 {
+		if c.BaseRef != "" {
+			if len(c.Base) > 0 || len(c.Head) > 0 {
 				return errors.New("--base-ref reads both sides from the PATH arguments: give no --base or --head")
 			}
 			if slices.Contains(p, manifests.Stdin) {
@@ -87,105 +84,18 @@ func diffCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 			}
 			return nil
 		}
-		if slices.Contains(base, manifests.Stdin) && slices.Contains(head, manifests.Stdin) {
+		if slices.Contains(c.Base, manifests.Stdin) && slices.Contains(c.Head, manifests.Stdin) {
 			return errors.New(`"-" (standard input) can feed one side only`)
 		}
 		if len(p) > 0 {
 			return fmt.Errorf("unexpected argument %q: give the sides with --base and --head, or use --base-ref", p[0])
 		}
-		if len(base) == 0 || len(head) == 0 {
+		if len(c.Base) == 0 || len(c.Head) == 0 {
 			return errors.New("give both --base and --head, or --base-ref")
 		}
 		return nil
 	}
-	return check, func(positional []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		var baseNodes, headNodes []*yaml.RNode
-		var err error
-		if *baseRef != "" {
-			if len(positional) == 0 {
-				positional = []string{"."}
-			}
-			baseNodes, headNodes, err = manifests.ReadAtRef(*baseRef, positional)
-		} else {
-			baseNodes, headNodes, err = readSides(base, head, stdin)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		sides := [2]*diff.Side{}
-		for i, nodes := range [][]*yaml.RNode{baseNodes, headNodes} {
-			if sides[i], err = diff.ReadSide(nodes); err != nil {
-				fmt.Fprintf(stderr, "error: %s: %v\n", sideName(i), err)
-				return 1
-			}
-		}
-		opts, err := rf.options()
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		rep, err := diff.Compare(sides[0], sides[1], diff.Options{Render: opts, Version: *version, SingleNode: *singleNode})
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		for i, s := range []diff.SideResult{rep.Base, rep.Head} {
-			for _, w := range s.Warnings {
-				fmt.Fprintf(stderr, "warning: %s: %s\n", sideName(i), w)
-			}
-		}
-		switch *output {
-		case "markdown":
-			err = rep.WriteMarkdown(stdout)
-		case "json":
-			err = rep.WriteJSON(stdout)
-		default:
-			err = rep.WriteText(stdout)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		switch {
-		case rep.Refused():
-			for i, s := range []diff.SideResult{rep.Base, rep.Head} {
-				if s.Refused != nil {
-					for _, e := range s.Refused.Errors {
-						fmt.Fprintf(stderr, "error: %s refused by the %s: %s\n", sideName(i), refuserName(s.Refused.By), e)
-					}
-				}
-			}
-			return 1
-		case fail != nodeimpact.None && rep.Impact.Action >= fail:
-			fmt.Fprintf(stderr, "error: the change reaches --fail-on %s: %s\n", *failOn, diff.ActionName(rep.Impact.Action))
-			return 1
-		}
-		return 0
+	return check, func(paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		return c.Run(paths, stdin, stdout, stderr)
 	}
-}
-
-func refuserName(r diff.Refuser) string {
-	if r == diff.APIServer {
-		return "API server"
-	}
-	return "MCO (the pools would degrade)"
-}
-
-func sideName(i int) string {
-	if i == 0 {
-		return "base"
-	}
-	return "head"
-}
-
-// readSides reads --base and --head; standard input may feed one side.
-func readSides(base, head []string, stdin io.Reader) (b, h []*yaml.RNode, err error) {
-	if b, err = manifests.Read(base, stdin); err != nil {
-		return nil, nil, fmt.Errorf("base: %w", err)
-	}
-	if h, err = manifests.Read(head, stdin); err != nil {
-		return nil, nil, fmt.Errorf("head: %w", err)
-	}
-	return b, h, nil
 }

@@ -2,13 +2,11 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/pflag"
 
-	"github.com/mirrorset/mirrorset/pkg/explain"
+	"github.com/mirrorset/mirrorset/pkg/explainfiles"
 )
 
 const explainUsage = `Usage: mirrorset explain [flags] IMAGE_REF [FILE|DIR|-]...
@@ -25,9 +23,9 @@ Flags:
 `
 
 func explainCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
-	var rf renderFlags
-	rf.register(fs)
-	confFile := fs.String("registries-conf", "", "explain with this registries.conf `file` (as found on a node) instead of rendering one")
+	var o explainfiles.Options
+	renderFlags(fs, &o.Render)
+	fs.StringVar(&o.Conf, "registries-conf", "", "explain with this registries.conf `file` (as found on a node) instead of rendering one")
 	check := func(p []string) error {
 		if len(p) == 0 {
 			return errors.New("missing IMAGE_REF")
@@ -35,50 +33,6 @@ func explainCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
 		return nil
 	}
 	return check, func(positional []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		ref, paths := positional[0], positional[1:]
-		if _, err := explain.ParseRef(ref); err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 2
-		}
-
-		var (
-			conf []byte
-			from explain.Origins
-			err  error
-		)
-		if *confFile != "" {
-			if conf, err = os.ReadFile(*confFile); err != nil {
-				fmt.Fprintf(stderr, "error: %v\n", err)
-				return 1
-			}
-			// Objects are optional here: read them only when named.
-			if len(paths) > 0 {
-				in, err := readInput(paths, stdin, stderr)
-				if err != nil {
-					fmt.Fprintf(stderr, "error: %v\n", err)
-					return 1
-				}
-				from = explain.Origins{Sets: in.Sets, Image: in.Image}
-			}
-		} else {
-			res, in, err := rf.render(paths, stdin, stderr)
-			if err != nil {
-				fmt.Fprintf(stderr, "error: %v\n", err)
-				return 1
-			}
-			conf = res.Conf
-			from = explain.Origins{Sets: in.Sets, Image: in.Image}
-		}
-
-		ex, err := explain.Explain(conf, ref, from)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		if err := ex.WriteText(stdout); err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		return 0
+		return explainfiles.Run(o, positional[0], positional[1:], stdin, stdout, stderr)
 	}
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/mirrorset/mirrorset/pkg/explain"
+	"github.com/mirrorset/mirrorset/pkg/imagelist"
 	"github.com/mirrorset/mirrorset/pkg/imagepull"
 )
 
@@ -29,56 +29,22 @@ Flags:
 `
 
 func imagesCommand(fs *pflag.FlagSet) (func([]string) error, runFunc) {
-	var rf renderFlags
-	rf.register(fs)
+	var o imagelist.Options
+	renderFlags(fs, &o.Render)
 	output := fs.String("output", "text", "`format`: text (a table) or json")
-	failOn := fs.String("fail-on", imagepull.FailOnUnpullable, "exit 1 when `what` is found: unpullable (an image that cannot be pulled), any (also\nimages pulled by tag past digest-only mirrors, short names, bad references) or none")
+	fs.StringVar(&o.FailOn, "fail-on", imagepull.FailOnUnpullable, "exit 1 when `what` is found: unpullable (an image that cannot be pulled), any (also\nimages pulled by tag past digest-only mirrors, short names, bad references) or none")
 	check := func([]string) error {
 		if *output != "text" && *output != "json" {
 			return fmt.Errorf("--output %q: use text or json", *output)
 		}
-		switch *failOn {
+		switch o.FailOn {
 		case imagepull.FailOnUnpullable, imagepull.FailOnAny, imagepull.FailOnNone:
 			return nil
 		}
-		return fmt.Errorf("--fail-on %q: use unpullable, any or none", *failOn)
+		return fmt.Errorf("--fail-on %q: use unpullable, any or none", o.FailOn)
 	}
 	return check, func(paths []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		nodes, err := readNodes(paths, stdin)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		res, in, err := rf.renderNodes(nodes, stderr)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		c, err := imagepull.NewChecker(res.Conf, explain.Origins{Sets: in.Sets, Image: in.Image})
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		defer c.Close()
-		rows, err := imagepull.Table(nodes, c)
-		if err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		write := imagepull.WriteText
-		if *output == "json" {
-			write = imagepull.WriteJSON
-		}
-		if err := write(stdout, rows); err != nil {
-			fmt.Fprintf(stderr, "error: %v\n", err)
-			return 1
-		}
-		if *output == "text" {
-			fmt.Fprintln(stderr, imagepull.Summary(rows))
-		}
-		if imagepull.Fails(rows, *failOn) {
-			return 1
-		}
-		return 0
+		o.JSON = *output == "json"
+		return imagelist.Run(o, paths, stdin, stdout, stderr)
 	}
 }

@@ -3,9 +3,10 @@
 // the Machine Config Operator's (MCO) renderer, package nodeimpact decides
 // what the MCO does with the difference, and each changed registry is
 // traced back to the objects and entries that make it on each side, as
-// package explain traces a pull. Reading the sides (files, folders, a git
-// ref) is the caller's part; this package writes the report as text, as a
-// pull-request comment in Markdown, or as JSON.
+// package explain traces a pull. Compare takes sides already read; Command
+// runs `mirrorset diff`, reading them from files, folders or a git ref
+// (package manifests). The report is written as text, as a pull-request
+// comment in Markdown, or as JSON.
 package diff
 
 import (
