@@ -106,7 +106,7 @@ type predecoder struct {
 // objects and the image lines; strs are the objects' strings, which
 // decide goes on interning into.
 type predecoded struct {
-	read  map[int]*decoded
+	sets  map[int]*decoded
 	lines map[int]*imageLines
 	strs  map[string]string
 }
@@ -121,7 +121,7 @@ type imageLines struct {
 
 func newPredecoder() *predecoder {
 	p := &predecoder{items: make(chan *resourcelist.Item, 256), done: make(chan struct{}),
-		predecoded: predecoded{read: map[int]*decoded{}, lines: map[int]*imageLines{}, strs: map[string]string{}}}
+		predecoded: predecoded{sets: map[int]*decoded{}, lines: map[int]*imageLines{}, strs: map[string]string{}}}
 	go func() {
 		defer close(p.done)
 		var w resourcelist.StringWalker
@@ -129,7 +129,7 @@ func newPredecoder() *predecoder {
 		for it := range p.items {
 			if k, ok := mirror.KindOf(it.APIVersion, it.Kind); ok {
 				if r := d.read(&w, it, k, p.strs); r != nil {
-					p.read[it.Index] = r
+					p.sets[it.Index] = r
 				}
 				continue
 			}
