@@ -16,8 +16,9 @@ const spoolSlabSize = 1 << 20
 
 // nextSlab returns an empty slab to cut the items' bytes from, item the
 // index of the first item it takes: on the heap, or, past spoolAfter
-// bytes, from the spool, whose slabs from two back are released as the
-// read goes on (the predecoder reads an item a little after the reader).
+// bytes, from the spool, whose slabs before the last three are released as
+// the read goes on (the predecoder reads an item a little after the
+// reader).
 func (r *reader) nextSlab(item int) []byte {
 	if r.heapBytes < r.spoolAfter {
 		r.heapBytes += slabSize
@@ -84,9 +85,9 @@ func (l *List) ReleaseItems(items []*Item) {
 }
 
 // slabOf returns the slab that holds the bytes of item i: the last one
-// whose first item is not after it; -1 when there is none. An item whose
-// bytes outgrew the slab it started in is on the heap: its slab then is
-// its neighbours', and releasing it costs a page fault at most.
+// whose first item is not after it; -1 when there is none. The bytes of an
+// item too large for a slab are on the heap (alloc): its slab then is its
+// neighbours', and releasing that costs a page fault at most.
 func (s *spool) slabOf(i int) int {
 	return sort.SearchInts(s.first, i+1) - 1
 }
