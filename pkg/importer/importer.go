@@ -17,7 +17,6 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/filewrite"
 	"github.com/mirrorset/mirrorset/pkg/importconf"
 	"github.com/mirrorset/mirrorset/pkg/manifests"
-	"github.com/mirrorset/mirrorset/pkg/migrate"
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 	"github.com/mirrorset/mirrorset/pkg/result"
@@ -76,7 +75,7 @@ func Run(o Options, paths []string, stdin io.Reader, stdout, stderr io.Writer) i
 		errs = prove(first.Sets(o.Name), found)
 	}
 	if len(errs) > 0 {
-		migrate.WriteErrors(stderr, errs)
+		filewrite.ListErrors(stderr, errs)
 		return 1
 	}
 
@@ -99,7 +98,7 @@ func Run(o Options, paths []string, stdin io.Reader, stdout, stderr io.Writer) i
 		return 1
 	}
 	if o.DestDir != "" {
-		return migrate.WriteAll(filewrite.Into(o.DestDir, files), stdout, stderr)
+		return filewrite.AllListed(filewrite.Into(o.DestDir, files), stdout, stderr)
 	}
 	var out bytes.Buffer
 	for i, n := range items {

@@ -75,7 +75,7 @@ func Run(o Options, paths []string, stdin io.Reader, stdout, stderr io.Writer) i
 		}
 	}
 	if len(errs) > 0 {
-		WriteErrors(stderr, errs)
+		filewrite.ListErrors(stderr, errs)
 		return 1
 	}
 	files, err := manifests.Files(mirrorObjects(items))
@@ -108,34 +108,7 @@ func Run(o Options, paths []string, stdin io.Reader, stdout, stderr io.Writer) i
 			writes[ic.Path] = ic.Out // filewrite keeps an existing file's mode
 		}
 	}
-	return WriteAll(writes, stdout, stderr)
-}
-
-// WriteAll writes files (path to content) all or nothing, and lists each
-// path on stdout, in order. It returns the exit code: 1 when nothing was
-// written, with the error on stderr.
-func WriteAll(files map[string][]byte, stdout, stderr io.Writer) int {
-	if err := filewrite.All(files, 0o644); err != nil {
-		fmt.Fprintf(stderr, "error: %v\nnothing written\n", err)
-		return 1
-	}
-	for _, path := range filewrite.Paths(files) {
-		fmt.Fprintln(stdout, path)
-	}
-	return 0
-}
-
-// WriteErrors lists errs on w, one a line, and says that nothing was
-// written.
-func WriteErrors(w io.Writer, errs []string) {
-	for _, e := range errs {
-		fmt.Fprintf(w, "error: %s\n", e)
-	}
-	noun := "errors"
-	if len(errs) == 1 {
-		noun = "error"
-	}
-	fmt.Fprintf(w, "%d %s; nothing written\n", len(errs), noun)
+	return filewrite.AllListed(writes, stdout, stderr)
 }
 
 // mirrorObjects are the mirror objects among items: what migrate writes.

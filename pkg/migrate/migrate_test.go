@@ -74,49 +74,6 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func TestWriteErrors(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		errs []string
-		want string
-	}{
-		{[]string{"a"}, "error: a\n1 error; nothing written\n"},
-		{[]string{"a", "b"}, "error: a\nerror: b\n2 errors; nothing written\n"},
-	}
-	for _, tc := range tests {
-		var b bytes.Buffer
-		WriteErrors(&b, tc.errs)
-		if b.String() != tc.want {
-			t.Errorf("WriteErrors(%q) = %q, want %q", tc.errs, b.String(), tc.want)
-		}
-	}
-}
-
-func TestWriteAll(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	files := map[string][]byte{filepath.Join(dir, "b"): []byte("b"), filepath.Join(dir, "a"): []byte("a")}
-	var stdout, stderr bytes.Buffer
-	if code := WriteAll(files, &stdout, &stderr); code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
-	}
-	if want := filepath.Join(dir, "a") + "\n" + filepath.Join(dir, "b") + "\n"; stdout.String() != want {
-		t.Errorf("stdout %q, want %q", stdout.String(), want)
-	}
-	// A file where a folder must go: nothing is written, and it says so.
-	blocked := map[string][]byte{filepath.Join(dir, "c"): []byte("c"), filepath.Join(dir, "a", "d"): []byte("d")}
-	stdout.Reset()
-	if code := WriteAll(blocked, &stdout, &stderr); code != 1 {
-		t.Fatalf("exit %d, want 1", code)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "c")); !os.IsNotExist(err) {
-		t.Errorf("c was written: %v", err)
-	}
-	if stdout.Len() > 0 || !strings.HasSuffix(stderr.String(), "\nnothing written\n") {
-		t.Errorf("stdout %q, stderr %q", stdout.String(), stderr.String())
-	}
-}
-
 func TestMirrorObjects(t *testing.T) {
 	t.Parallel()
 	var items []*yaml.RNode
