@@ -8,27 +8,19 @@ import (
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/explain"
 	"github.com/mirrorset/mirrorset/pkg/imagepull"
-	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
 	"github.com/mirrorset/mirrorset/pkg/result"
 	"github.com/mirrorset/mirrorset/pkg/transform"
 )
 
-// checkImages reports the images of the list's workloads that a node
-// cannot pull, or pulls from their source alone, under the mirror rules
-// of the output and the Image named cluster (see package imagepull). A
-// list without mirror rules costs nothing: nothing is read. On the fast
-// path only the items of the kinds that hold images, and that mention
-// one, are parsed. err is a failure to parse an item, which sends the
-// fast path to the full parse; the check's own failures are a warning.
-// conf is the registries.conf of outs that nodeView rendered, nil when it
-// rendered none: it is rendered here then. An item's image lines are read
-// while the list was (entry.lines) where they were; release, when not
-// nil, gives back the pages of items read again here.
-func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool, conf []byte, release func([]*resourcelist.Item)) (result.Results, error) {
+// imageHolders returns the entries whose images checkImages checks: on
+// the fast path only the items of the kinds that hold images, and that
+// mention one; none when the check is off or the output has no mirror
+// rules (a list without them costs nothing: nothing is read).
+func imageHolders(cfg config.Config, img *registriesconf.Image, outs []transform.Out, entries []*entry, owned []bool) []*entry {
 	if cfg.ImagePullCheck == config.ImagePullOff || !hasRules(img, outs) {
-		return nil, nil
+		return nil
 	}
 	var holders []*entry
 	for i, e := range entries {
@@ -40,21 +32,24 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 		}
 		holders = append(holders, e)
 	}
-	if len(holders) == 0 {
+	return holders
+}
+
+// checkImages reports the images of holders (imageHolders) that a node
+// cannot pull, or pulls from their source alone, under the mirror rules
+// of the output and the Image named cluster (see package imagepull).
+// rendered is the output's registries.conf, nil when it did not render
+// (nodeView and the nodes result say why): nothing is checked then. On
+// the fast path an item is parsed only when its image lines, read while
+// the list was (entry.lines), may hold a finding. err is a failure to
+// parse an item, which sends the fast path to the full parse; the check's
+// own failures are a warning. release, when not nil, gives back the pages
+// of items read again here.
+func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.Out, holders []*entry, rendered *registriesconf.Result, release func([]*resourcelist.Item)) (result.Results, error) {
+	if len(holders) == 0 || rendered == nil {
 		return nil, nil
 	}
-	sets := make([]mirror.Set, len(outs))
-	for i, o := range outs {
-		sets[i] = *o.Set
-	}
-	if conf == nil {
-		res, err := registriesconf.Render(sets, registriesconf.Options{Image: img})
-		if err != nil {
-			return nil, nil // nodeView and transform report why nothing renders
-		}
-		conf = res.Conf
-	}
-	c, err := imagepull.NewChecker(conf, explain.Origins{Sets: sets, Image: img})
+	c, err := imagepull.NewChecker(rendered.Conf, explain.Origins{Sets: outputSets(outs), Image: img})
 	if err != nil {
 		return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
 	}

@@ -50,12 +50,12 @@ func unchangedByTransform(in []*mirror.Set, outs []transform.Out) bool {
 
 // nodeImpact says what replacing the input's mirror objects by the output's
 // does to the nodes, by the MCO's newest rules and the policies of the
-// MachineConfiguration named cluster. outConf is the output's rendered
-// registries.conf when nodeView rendered it, else nil. It renders only
-// what it must: nothing when the transform changed nothing, and the MCO's
-// edited structure (no checks, no encoding) before the full rendering,
-// which it needs only when the two differ.
-func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Image, policies []nodeimpact.FilePolicy, outConf []byte) (*result.Result, error) {
+// MachineConfiguration named cluster. out is the output's rendering when
+// another step makes it (nodeView, or decideAll for the image check), else
+// nil. It renders only what it must: nothing when the transform changed
+// nothing, and the MCO's edited structures (no checks, no encoding)
+// before the full rendering, which it needs only when the two differ.
+func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Image, policies []nodeimpact.FilePolicy, out *rendering) (*result.Result, error) {
 	info := func(msg string) *result.Result { return &result.Result{Severity: result.Info, Message: msg} }
 	if unchangedByTransform(in, outs) {
 		return info(nodesUnchanged), nil
@@ -64,22 +64,31 @@ func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Imag
 	for i, s := range in {
 		inSets[i] = *s
 	}
-	outSets := make([]mirror.Set, len(outs))
-	for i, o := range outs {
-		outSets[i] = *o.Set
-	}
+	outSets := outputSets(outs)
 	opts := registriesconf.Options{Image: img}
-	// The two sides are independent: the input's goes beside, which
-	// halves the wall time of this step on more than one core.
-	var before *registriesconf.Edited
-	var errIn error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	var before, after *registriesconf.Edited
+	var errIn, errOut error
+	var outRes *registriesconf.Result
+	if out != nil {
+		// The input's side while the output's renders.
 		before, errIn = registriesconf.Edit(inSets, opts)
-	}()
-	after, errOut := registriesconf.Edit(outSets, opts)
-	<-done
+		if outRes = out.wait(); outRes != nil && outRes.Edited != nil {
+			after = outRes.Edited
+		} else {
+			after, errOut = registriesconf.Edit(outSets, opts)
+		}
+	} else {
+		// The two sides are independent: the input's goes beside,
+		// which halves the wall time of this step on more than one
+		// core.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			before, errIn = registriesconf.Edit(inSets, opts)
+		}()
+		after, errOut = registriesconf.Edit(outSets, opts)
+		<-done
+	}
 	if errIn == nil && errOut == nil && before.Rewritten == after.Rewritten && reflect.DeepEqual(before.Conf, after.Conf) {
 		return info(nodesUnchanged), nil
 	}
@@ -90,19 +99,30 @@ func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Imag
 		return info(nodesPrefix + "the Machine Config Operator refuses the input's mirror objects (" + err.Error() +
 			"): the output gives every node of every pool a new registries.conf"), nil
 	}
-	if outConf == nil {
-		outRes, err := registriesconf.Render(outSets, opts)
-		if err != nil {
+	if outRes == nil {
+		if outRes, err = registriesconf.Render(outSets, opts); err != nil {
 			return nil, err
 		}
-		outConf = outRes.Conf
 	}
-	imp, err := nodeimpact.Compare(nodeimpact.NodeFiles(inRes.Conf, img, nil), nodeimpact.NodeFiles(outConf, img, nil),
+	imp, err := nodeimpact.Compare(nodeimpact.NodeFiles(inRes.Conf, img, nil), nodeimpact.NodeFiles(outRes.Conf, img, nil),
 		nodeimpact.Options{Policies: policies})
 	if err != nil {
 		return nil, err
 	}
 	return info(nodesMessage(imp)), nil
+}
+
+// rendering is the output's registries.conf as one step renders it for
+// the others.
+type rendering struct {
+	done chan struct{}
+	res  *registriesconf.Result // nil when the rendering failed
+}
+
+// wait returns the rendering once it is made.
+func (r *rendering) wait() *registriesconf.Result {
+	<-r.done
+	return r.res
 }
 
 // nodesMessage is the one line of the nodes result.

@@ -44,17 +44,13 @@ func decodeClusterImage(n *yaml.RNode) (img *registriesconf.Image, rs result.Res
 // with the MCO's own renderer, when the list holds the Image named cluster
 // (whose insecure and blocked registries can make the rendering fail) or
 // the config asks for a preview. It returns the results, and the preview
-// ConfigMap when the config asks for one, and the rendered file (nil when
-// it did not render, or the rendering failed).
-func nodeView(cfg config.Config, img *registriesconf.Image, imgFile *result.File, outs []transform.Out, at *yaml.RNode) (result.Results, *yaml.RNode, []byte, error) {
+// ConfigMap when the config asks for one, and the rendering (nil when it
+// did not render, or the rendering failed).
+func nodeView(cfg config.Config, img *registriesconf.Image, imgFile *result.File, outs []transform.Out, at *yaml.RNode) (result.Results, *yaml.RNode, *registriesconf.Result, error) {
 	if img == nil && cfg.Preview == config.PreviewNone {
 		return nil, nil, nil, nil
 	}
-	sets := make([]mirror.Set, len(outs))
-	for i, o := range outs {
-		sets[i] = *o.Set
-	}
-	res, err := registriesconf.Render(sets, registriesconf.Options{Image: img})
+	res, err := registriesconf.Render(outputSets(outs), registriesconf.Options{Image: img})
 	if err != nil {
 		with := ""
 		if img != nil {
@@ -79,9 +75,9 @@ func nodeView(cfg config.Config, img *registriesconf.Image, imgFile *result.File
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("preview ConfigMap: %w", err)
 		}
-		return rs, cm, res.Conf, nil
+		return rs, cm, res, nil
 	}
-	return rs, nil, res.Conf, nil
+	return rs, nil, res, nil
 }
 
 // previewConfigMap is a local-config ConfigMap with the rendered file:
@@ -136,4 +132,13 @@ func resultFile(n *yaml.RNode) *result.File {
 	}
 	i, _ := strconv.Atoi(idx)
 	return &result.File{Path: path, Index: i}
+}
+
+// outputSets are the mirror sets of outs, as the renderer takes them.
+func outputSets(outs []transform.Out) []mirror.Set {
+	sets := make([]mirror.Set, len(outs))
+	for i, o := range outs {
+		sets[i] = *o.Set
+	}
+	return sets
 }

@@ -197,13 +197,22 @@ func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string, release
 			return nil, nil, err
 		}
 	}
-	view, preview, conf, err := nodeView(cfg, img, imgFile, out.Outs, first)
+	view, preview, rendered, err := nodeView(cfg, img, imgFile, out.Outs, first)
 	if err != nil {
 		return nil, append(results, &result.Result{Severity: result.Error, Message: err.Error()}), nil
 	}
 	results = append(results, view...)
 	if result.Failed(results) {
 		return nil, results, nil
+	}
+	// One rendering of the output for the image check and the nodes
+	// result: nodeView's, or one made here when the image check needs it.
+	// When it fails, the nodes result says why, and the images go
+	// unchecked.
+	holders := imageHolders(cfg, img, out.Outs, entries, owned)
+	var shared *rendering
+	if rendered != nil || len(holders) > 0 {
+		shared = &rendering{done: make(chan struct{}), res: rendered}
 	}
 	// The nodes result and the image check are independent: the nodes
 	// result goes beside, and counts first, as if it had run first.
@@ -213,12 +222,19 @@ func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string, release
 	if len(sets) > 0 {
 		go func() {
 			defer close(nodesDone)
-			nodes, nodesErr = nodesResults(entries, sets, out.Outs, img, conf)
+			nodes, nodesErr = nodesResults(entries, sets, out.Outs, img, shared)
 		}()
 	} else {
 		close(nodesDone)
 	}
-	images, err := checkImages(cfg, img, out.Outs, entries, owned, conf, release)
+	if shared != nil {
+		if rendered == nil {
+			shared.res, _ = registriesconf.Render(outputSets(out.Outs), registriesconf.Options{Image: img})
+		}
+		close(shared.done)
+		rendered = shared.res
+	}
+	images, err := checkImages(cfg, img, out.Outs, holders, rendered, release)
 	<-nodesDone
 	if nodesErr != nil {
 		return nil, nil, nodesErr
@@ -541,7 +557,7 @@ func flattenLists(entries []*entry) ([]*entry, []string, error) {
 // MachineConfiguration named cluster among the entries, and a warning when
 // that object cannot be read. err is a failure to parse an item (the fast
 // path's).
-func nodesResults(entries []*entry, sets []*mirror.Set, outs []transform.Out, img *registriesconf.Image, conf []byte) (result.Results, error) {
+func nodesResults(entries []*entry, sets []*mirror.Set, outs []transform.Out, img *registriesconf.Image, out *rendering) (result.Results, error) {
 	var rs result.Results
 	var policies []nodeimpact.FilePolicy
 	if !unchangedByTransform(sets, outs) {
@@ -566,7 +582,7 @@ func nodesResults(entries []*entry, sets []*mirror.Set, outs []transform.Out, im
 			policies = p
 		}
 	}
-	r, err := nodeImpact(sets, outs, img, policies, conf)
+	r, err := nodeImpact(sets, outs, img, policies, out)
 	if err != nil {
 		return append(rs, &result.Result{Severity: result.Error, Message: "the Machine Config Operator would render no registries.conf from the output, and the MachineConfigPool would degrade: " + err.Error()}), nil
 	}

@@ -88,7 +88,8 @@ func TestPolicyStandIn(t *testing.T) {
 	}
 }
 
-// Edit's structures are equal exactly when Render's bytes are.
+// Edit's structures are equal exactly when Render's bytes are, and
+// Render's Edited is Edit's.
 func TestEditAgreesWithRender(t *testing.T) {
 	t.Parallel()
 	sets := func(k mirror.Kind, n, sources int, seed uint64) []mirror.Set {
@@ -113,6 +114,9 @@ func TestEditAgreesWithRender(t *testing.T) {
 				sameEdit := ea.Rewritten == eb.Rewritten && reflect.DeepEqual(ea.Conf, eb.Conf)
 				if sameRender := string(ra.Conf) == string(rb.Conf); sameEdit != sameRender {
 					t.Errorf("inputs %d and %d (image %v): Edit equal %v, Render equal %v", i, j, opts.Image != nil, sameEdit, sameRender)
+				}
+				if !reflect.DeepEqual(ra.Edited, ea) || !reflect.DeepEqual(rb.Edited, eb) {
+					t.Errorf("inputs %d and %d (image %v): Render's Edited is not Edit's", i, j, opts.Image != nil)
 				}
 				if ea.Rewritten != ra.Rewritten || !ra.Rewritten && !strings.Contains(string(ra.Conf), "'docker.io'") {
 					t.Errorf("input %d: Rewritten %v, Render's %v", i, ea.Rewritten, ra.Rewritten)

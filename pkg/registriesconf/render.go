@@ -58,6 +58,11 @@ type Result struct {
 	// Warnings are what the MCO logs and skips, and what the node does
 	// that the objects do not say outright.
 	Warnings []string
+	// Edited is what Edit returns for the same sets and options: a caller
+	// that renders one side of a change compares it with the other's Edit
+	// without editing the file twice. nil when the template does not
+	// decode and is kept as it is.
+	Edited *Edited
 }
 
 // Render returns the registries.conf that every node gets from sets and
@@ -84,6 +89,12 @@ func Render(sets []mirror.Set, opts Options) (*Result, error) {
 		}
 		res.Rewritten = true
 		res.Warnings = append(res.Warnings, nestedUnblocked(edited.Registries, sets)...)
+		res.Edited = &Edited{Conf: *edited, Rewritten: true}
+	} else {
+		e := &Edited{}
+		if _, err := toml.Decode(string(template), &e.Conf); err == nil {
+			res.Edited = e
+		}
 	}
 	if lists.policyBlocked != nil || lists.allowed != nil {
 		if err := checkPolicy(lists.policyBlocked, lists.allowed, opts.ReleaseImage); err != nil {

@@ -1,0 +1,58 @@
+package krm
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/mirrorset/mirrorset/pkg/config"
+	"github.com/mirrorset/mirrorset/pkg/mirror"
+	"github.com/mirrorset/mirrorset/pkg/registriesconf"
+	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
+	"github.com/mirrorset/mirrorset/pkg/transform"
+)
+
+// The nodes result is the same whether nodeImpact renders the output
+// itself, takes the rendering another step made, or is told that the
+// rendering failed.
+func TestNodeImpactTakesTheRendering(t *testing.T) {
+	t.Parallel()
+	never := config.Default()
+	never.DefaultMirrorSourcePolicy = mirror.NeverContactSource
+	apart := config.Default()
+	apart.Consolidate = false
+	images := []*registriesconf.Image{nil, {Name: "cluster", BlockedRegistries: []string{"blocked.example.com"}}}
+	done := make(chan struct{})
+	close(done)
+	messages := map[bool]int{} // by whether the nodes' file changes
+	for ci, cfg := range []config.Config{config.Default(), never, apart} {
+		for _, k := range []mirror.Kind{mirror.ICSP, mirror.IDMS, mirror.ITMS} {
+			for seed := uint64(1); seed <= 3; seed++ {
+				sets := gen.Sets(k, 30, 6, seed)
+				out := transform.Run(cfg, sets)
+				if out.Failed() {
+					continue
+				}
+				for ii, img := range images {
+					name := fmt.Sprintf("config %d, %s, seed %d, image %d", ci, k, seed, ii)
+					want, wantErr := nodeImpact(sets, out.Outs, img, nil, nil)
+					res, err := registriesconf.Render(outputSets(out.Outs), registriesconf.Options{Image: img})
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					for _, r := range []*rendering{{done: done, res: res}, {done: done}} {
+						got, err := nodeImpact(sets, out.Outs, img, nil, r)
+						if fmt.Sprint(err) != fmt.Sprint(wantErr) || (got == nil) != (want == nil) || got != nil && got.Message != want.Message {
+							t.Errorf("%s, rendered %v: got %v, %v; want %v, %v", name, r.res != nil, got, err, want, wantErr)
+						}
+					}
+					if want != nil {
+						messages[want.Message != nodesUnchanged]++
+					}
+				}
+			}
+		}
+	}
+	if messages[true] == 0 || messages[false] == 0 {
+		t.Errorf("the cases give %d results of a changed file and %d of an unchanged one; the test needs both", messages[true], messages[false])
+	}
+}
