@@ -24,8 +24,15 @@ func lineTree(raw []byte) (root *yaml.Node, ok bool) { return lineTreeOf(raw, ni
 func lineTreeOf(raw []byte, keep func(key []byte) bool) (root *yaml.Node, ok bool) {
 	// One allocation for the nodes of most items: a line makes about two
 	// (a key and its value; a few open a map or a list); more come one by
-	// one.
-	b := treeBuilder{nodes: make([]yaml.Node, 0, 2*bytes.Count(raw, []byte("\n"))+8)}
+	// one. A tree of some fields (Item.Head) takes what a usual head
+	// needs, not two nodes for every line: a mirror object's entries are
+	// most of its lines, and the nodes left over were garbage made for
+	// every object written anew.
+	n := 2*bytes.Count(raw, []byte("\n")) + 8
+	if keep != nil {
+		n = min(n, headNodes)
+	}
+	b := treeBuilder{nodes: make([]yaml.Node, 0, n)}
 	b.stack = []frame{{node: &yaml.Node{Kind: yaml.SequenceNode}, col: 0, seq: true}}
 	take := b.line
 	if keep != nil {
@@ -58,6 +65,12 @@ func lineTreeOf(raw []byte, keep func(key []byte) bool) (root *yaml.Node, ok boo
 	}
 	return items.Content[0], true
 }
+
+// headNodes is how many nodes lineTreeOf makes at once for a tree of
+// some fields: apiVersion, kind, and metadata with a name, a namespace and
+// eight annotations (kpt's path, index and id, in both spellings, and two
+// more).
+const headNodes = 32
 
 // simpleLines calls take with each content line of raw, in the simple form
 // the tokenizer reads exactly (block maps and lists, one-line plain and
