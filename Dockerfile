@@ -19,6 +19,11 @@ LABEL org.opencontainers.image.title="mirrorset" \
       org.opencontainers.image.created="${CREATED}"
 COPY tools/image/passwd /etc/passwd
 COPY tools/image/group /etc/group
+# An empty /tmp that the function's user owns: the items of a large list go
+# to a spool there (pkg/resourcelist) instead of staying on the heap. A run
+# with --read-only gets a tmpfs here, where mirrorset makes no spool. The
+# Makefile and tools/release-image.sh make bin/image/tmp, an empty directory.
+COPY --chown=65534:65534 bin/image/tmp /tmp
 COPY bin/image/linux-${TARGETARCH}/mirrorset /mirrorset
 USER 65534:65534
 ENTRYPOINT ["/mirrorset"]

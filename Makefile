@@ -150,6 +150,7 @@ IMAGE_CREATED = $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
 
 ## image: the function image $(IMAGE) for linux/$(ARCH); `make image ARCH=arm64` for another
 image: $(BIN)/image/linux-$(ARCH)/mirrorset $(if $(filter podman,$(CONTAINER_TOOL)),podman-installed)
+	install -d -m 0755 $(BIN)/image/tmp
 	$(CONTAINER_TOOL) build --platform linux/$(ARCH) --build-arg TARGETARCH=$(ARCH) \
 		$(if $(filter podman,$(CONTAINER_TOOL)),--timestamp $(SOURCE_DATE_EPOCH)) \
 		--build-arg VERSION=$(VERSION) --build-arg REVISION=$(COMMIT) --build-arg CREATED=$(IMAGE_CREATED) -t $(IMAGE) .

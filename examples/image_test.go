@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/mirrorset/mirrorset/pkg/resourcelist/gen"
 )
 
 // resourceList is the smallest input: one ICSP and a ConfigMap functionConfig.
@@ -72,6 +74,35 @@ func TestImage(t *testing.T) {
 		r := mustRun(t, root, resourceList(releaseICSP, ""), nil, "podman",
 			"run", "--rm", "-i", "--network", "none", "--user", "nobody", image)
 		wantReleaseIDMS(t, objects(t, r.stdout), "release", "")
+	})
+	t.Run("spools a large list", func(t *testing.T) {
+		t.Parallel()
+		// 3,000 items, 2.4 MiB: past the first MiB the items' bytes go
+		// to a spool in the image's /tmp when the root is writable, as
+		// kpt and kustomize run the image; --read-only puts a tmpfs there,
+		// where none is made. The output is the host binary's either way.
+		var in strings.Builder
+		if err := gen.ResourceList(&in, gen.Default(3000)); err != nil {
+			t.Fatal(err)
+		}
+		want := mustRun(t, root, in.String(), nil, bin(t, "mirrorset")).stdout
+		for _, c := range []struct {
+			name  string
+			flags []string
+			spool bool
+		}{
+			{"as kpt runs it", []string{"--user", "nobody"}, true},
+			{"read-only", []string{"--read-only", "--user", "65534"}, false},
+		} {
+			args := append([]string{"run", "--rm", "-i", "--network", "none", "--security-opt=no-new-privileges", "-e", "MIRRORSET_DEBUG=1"}, c.flags...)
+			r := mustRun(t, root, in.String(), nil, "podman", append(args, image)...)
+			if r.stdout != want {
+				t.Errorf("%s: the output differs from the host binary's", c.name)
+			}
+			if got := strings.Contains(r.stderr, "MiB spool"); got != c.spool {
+				t.Errorf("%s: spool %v, want %v; stderr:\n%s", c.name, got, c.spool, r.stderr)
+			}
+		}
 	})
 	t.Run("metadata", func(t *testing.T) {
 		t.Parallel()

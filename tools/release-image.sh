@@ -31,6 +31,7 @@ trap cleanup EXIT
 
 install -D -m 0644 "$root/tools/image/passwd" "$ctx/tools/image/passwd"
 install -D -m 0644 "$root/tools/image/group" "$ctx/tools/image/group"
+install -d -m 0755 "$ctx/bin/image/tmp"
 for pair; do
 	install -D -m 0755 "${pair#*=}" "$ctx/bin/image/linux-${pair%%=*}/mirrorset"
 done
