@@ -30,7 +30,7 @@ func TestNodeImpactTakesTheRendering(t *testing.T) {
 				sets := gen.Sets(k, 30, 6, seed)
 				out := transform.Run(cfg, sets)
 				if out.Failed() {
-					t.Fatalf("config %d, %s, seed %d: the transform fails: %v", ci, k, seed, out.Results)
+					t.Fatalf("config %d, %s, seed %d: the transform fails: %s", ci, k, seed, out.Results[len(out.Results)-1].Message)
 				}
 				for ii, img := range images {
 					name := fmt.Sprintf("config %d, %s, seed %d, image %d", ci, k, seed, ii)
