@@ -18,10 +18,14 @@ import (
 // a large list.
 func lineTree(raw []byte) (root *yaml.Node, ok bool) { return lineTreeOf(raw, nil) }
 
-// lineTreeOf is lineTree with only the item's top-level fields that keep
-// keeps (all with a nil keep): the lines of the others are read, for the
-// item's form, but make no nodes. The item's first key must be kept.
-func lineTreeOf(raw []byte, keep func(key []byte) bool) (root *yaml.Node, ok bool) {
+// lineTreeOf is lineTree with only the item's top-level fields named in
+// keep (all of them with a nil keep). The item's first key must be kept,
+// and none of keep may come twice, which the reader makes sure of for the
+// items it does not parse (itemKey): once every field of keep is read, no
+// line after the next field left out can add to the tree, and the lines
+// are read no further. The lines of a field left out before then are read,
+// for the item's form, but make no nodes.
+func lineTreeOf(raw []byte, keep []string) (root *yaml.Node, ok bool) {
 	// One allocation for the nodes of most items: a line makes about two
 	// (a key and its value; a few open a map or a list); more come one by
 	// one. A tree of some fields (Item.Head) takes what a usual head
@@ -35,27 +39,42 @@ func lineTreeOf(raw []byte, keep func(key []byte) bool) (root *yaml.Node, ok boo
 	b := treeBuilder{nodes: make([]yaml.Node, 0, n)}
 	b.stack = []frame{{node: &yaml.Node{Kind: yaml.SequenceNode}, col: 0, seq: true}}
 	take := b.line
+	done := false // every field of keep is read
 	if keep != nil {
-		keyCol, skipping := -1, false
+		kept := func(key []byte) bool {
+			for _, k := range keep {
+				if string(key) == k {
+					return true
+				}
+			}
+			return false
+		}
+		keyCol, skipping, taken := -1, false, 0
 		take = func(ln line) bool {
 			if keyCol < 0 { // the "- key: ..." line that opens the item
-				if ln.dashes != 1 || ln.key == nil || !keep(ln.key) {
+				if ln.dashes != 1 || ln.key == nil || !kept(ln.key) {
 					return false
 				}
-				keyCol = ln.col
+				keyCol, taken = ln.col, 1
 				return b.line(ln)
 			}
 			if skipping && (ln.indent > keyCol || ln.indent == keyCol && ln.dashes > 0) {
 				return true // the value of a field left out
 			}
-			skipping = ln.indent == keyCol && ln.dashes == 0 && ln.key != nil && !keep(ln.key)
-			if skipping {
-				return true
+			atKey := ln.indent == keyCol && ln.dashes == 0 && ln.key != nil
+			if skipping = atKey && !kept(ln.key); skipping {
+				// Stop reading: simpleLines then says false, which
+				// done tells apart from a line it cannot read.
+				done = taken == len(keep)
+				return !done
+			}
+			if atKey {
+				taken++
 			}
 			return b.line(ln)
 		}
 	}
-	if !simpleLines(raw, take) {
+	if !simpleLines(raw, take) && !done {
 		return nil, false
 	}
 	b.closeTo(0)

@@ -76,8 +76,53 @@ func testInputs(t testing.TB) map[string][]byte {
 		in[fmt.Sprintf("generated-%d", seed)] = b.Bytes()
 	}
 	in["forms"] = []byte(lineTreeForms)
+	in["head orders"] = []byte(headOrders)
 	return in
 }
+
+// headOrders are items whose head fields come among others, with values
+// the line tree does not read before, between and after them: Head reads
+// the lines until it has every head field, and no further.
+const headOrders = `apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  data:
+    a: b
+  kind: ConfigMap
+  metadata:
+    name: head-last
+  other: |
+    text
+- apiVersion: v1
+  kind: ConfigMap
+  data:
+    a: b
+  metadata:
+    name: metadata-after-data
+  more: >
+    folded
+  again:
+    c: d
+- apiVersion: v1
+  kind: ConfigMap
+  note: |
+    before the metadata
+  metadata:
+    name: block-before-metadata
+- apiVersion: v1
+  metadata:
+    name: no-kind
+  spec:
+    x: [1, 2]
+- kind: ConfigMap
+  apiVersion: v1
+  metadata:
+    name: kind-first
+    labels:
+      a: b
+  data: {x: y}
+`
 
 // lineTreeForms are one-line forms whose tags and styles the line tree
 // must get right.
@@ -194,6 +239,16 @@ func FuzzLineTree(f *testing.F) {
 		}
 		checkLineTree(t, in)
 	})
+}
+
+// headField reports whether key is one of Head's fields.
+func headField(key []byte) bool {
+	for _, f := range headFields {
+		if string(key) == f {
+			return true
+		}
+	}
+	return false
 }
 
 // TestHeadIsNodeWithoutTheRest: Head's tree is Node's with only the

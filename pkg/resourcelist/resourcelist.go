@@ -353,7 +353,7 @@ func (it *Item) Tree() (*yaml.RNode, error) {
 // are most of its lines). Where the lines cannot make it, it is Node.
 func (it *Item) Head() (*yaml.RNode, error) {
 	if !it.parsed && bytes.IndexByte(it.raw, '#') < 0 {
-		if t, ok := lineTreeOf(it.raw, headField); ok {
+		if t, ok := lineTreeOf(it.raw, headFields); ok {
 			n := yaml.NewRNode(t)
 			return n, it.prepare(n)
 		}
@@ -361,13 +361,8 @@ func (it *Item) Head() (*yaml.RNode, error) {
 	return it.Node()
 }
 
-func headField(key []byte) bool {
-	switch string(key) {
-	case "apiVersion", "kind", "metadata":
-		return true
-	}
-	return false
-}
+// headFields are the fields of Head's tree.
+var headFields = []string{"apiVersion", "kind", "metadata"}
 
 // lineTreeOrParse is the item's line tree where lines may build it, else
 // the parser's tree.
