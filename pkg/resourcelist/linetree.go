@@ -197,8 +197,9 @@ func (b *treeBuilder) line(ln line) bool {
 	f := b.top()
 	switch {
 	case f.seq && f.col == col:
-		if f.pending {
+		if f.pending { // the "-" above had no value
 			f.node.Content = append(f.node.Content, b.null())
+			f.pending = false
 		}
 	case !f.seq && f.pending && f.col <= col,
 		f.seq && f.pending && f.col < col:

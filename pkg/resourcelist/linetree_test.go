@@ -238,7 +238,45 @@ func FuzzLineTree(f *testing.F) {
 			in = append([]byte("apiVersion: v1\nkind: ResourceList\nitems:\n"), in...)
 		}
 		checkLineTree(t, in)
+		if l, err := Read(bytes.NewReader(in)); err == nil {
+			for _, it := range l.Items {
+				checkHead(t, "fuzz", it)
+			}
+		}
 	})
+}
+
+// checkHead checks that the item's Head is Node with only the head
+// fields, or Node whole; left reports whether it left fields out.
+func checkHead(t *testing.T, name string, it *Item) (left bool) {
+	t.Helper()
+	head, err := it.Head()
+	if err != nil {
+		t.Fatalf("%s: item %d: %v", name, it.Index, err)
+	}
+	whole, err := it.Node()
+	if err != nil {
+		t.Fatalf("%s: item %d: %v", name, it.Index, err)
+	}
+	w := whole.YNode()
+	kept := &yaml.Node{Kind: w.Kind, Tag: w.Tag, Style: w.Style}
+	for i := 0; i+1 < len(w.Content); i += 2 {
+		if headField([]byte(w.Content[i].Value)) {
+			kept.Content = append(kept.Content, w.Content[i], w.Content[i+1])
+		}
+	}
+	if len(head.YNode().Content) == len(w.Content) {
+		kept = w // Head is Node where the lines cannot make it
+	}
+	if err := sameTree(head.YNode(), kept, ""); err != nil {
+		t.Fatalf("%s: item %d: %v\n%s", name, it.Index, err, it.raw)
+	}
+	a, errA := yaml.String(head.YNode())
+	b, errB := yaml.String(kept)
+	if errA != nil || errB != nil || a != b {
+		t.Fatalf("%s: item %d: Head prints\n%s\nNode's head\n%s", name, it.Index, a, b)
+	}
+	return len(head.YNode().Content) < len(w.Content)
 }
 
 // headField reports whether key is one of Head's fields.
@@ -262,33 +300,7 @@ func TestHeadIsNodeWithoutTheRest(t *testing.T) {
 			continue
 		}
 		for _, it := range l.Items {
-			head, err := it.Head()
-			if err != nil {
-				t.Fatalf("%s: item %d: %v", name, it.Index, err)
-			}
-			whole, err := it.Node()
-			if err != nil {
-				t.Fatalf("%s: item %d: %v", name, it.Index, err)
-			}
-			w := whole.YNode()
-			kept := &yaml.Node{Kind: w.Kind, Tag: w.Tag, Style: w.Style}
-			for i := 0; i+1 < len(w.Content); i += 2 {
-				if headField([]byte(w.Content[i].Value)) {
-					kept.Content = append(kept.Content, w.Content[i], w.Content[i+1])
-				}
-			}
-			if len(head.YNode().Content) == len(w.Content) {
-				kept = w // Head is Node where the lines cannot make it
-			}
-			if err := sameTree(head.YNode(), kept, ""); err != nil {
-				t.Fatalf("%s: item %d: %v\n%s", name, it.Index, err, it.raw)
-			}
-			a, errA := yaml.String(head.YNode())
-			b, errB := yaml.String(kept)
-			if errA != nil || errB != nil || a != b {
-				t.Fatalf("%s: item %d: Head prints\n%s\nNode's head\n%s", name, it.Index, a, b)
-			}
-			if len(head.YNode().Content) < len(w.Content) {
+			if checkHead(t, name, it) {
 				heads++
 			}
 		}
