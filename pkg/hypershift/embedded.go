@@ -129,7 +129,7 @@ func ParseConfig(text string) *NodePoolConfig {
 }
 
 // Sets returns the mirror objects the config holds, as they are.
-func (c *NodePoolConfig) Sets() []mirror.Set { return deref(c.sets) }
+func (c *NodePoolConfig) Sets() []mirror.Set { return mirror.Values(c.sets) }
 
 // Convert runs mirrorset on the mirror objects of the config: each
 // ImageContentSourcePolicy becomes an ImageDigestMirrorSet (the conversion,
@@ -142,14 +142,14 @@ func (c *NodePoolConfig) Sets() []mirror.Set { return deref(c.sets) }
 func (c *NodePoolConfig) Convert(cfg config.Config, beside map[string][][]string) EmbeddedConfig {
 	text, docs, sets, rs := c.text, c.docs, c.sets, append(result.Results(nil), c.Results...)
 	if result.Failed(rs) || len(sets) == 0 {
-		return EmbeddedConfig{Text: text, Results: rs, Sets: deref(sets)}
+		return EmbeddedConfig{Text: text, Results: rs, Sets: mirror.Values(sets)}
 	}
 	inner := cfg
 	inner.TagMirrors, inner.Layout, inner.Preview = false, config.LayoutPreserve, config.PreviewNone
 	out := transform.RunBeside(inner, sets, beside)
 	rs = append(rs, out.Results...)
 	if out.Failed() {
-		return EmbeddedConfig{Text: text, Results: rs, Sets: deref(sets)}
+		return EmbeddedConfig{Text: text, Results: rs, Sets: mirror.Values(sets)}
 	}
 	if cfg.TagMirrors {
 		rs = append(rs, &result.Result{Severity: result.Warning, Message: "tagMirrors does not apply here: HyperShift accepts no ImageTagMirrorSet in a NodePool config, so the ImageContentSourcePolicies became ImageDigestMirrorSets only"})
@@ -181,7 +181,7 @@ func (c *NodePoolConfig) Convert(cfg config.Config, beside map[string][][]string
 			body, err := write(d, o)
 			if err != nil {
 				rs = append(rs, docResult(result.Error, o.Set, i, "", "writing it: "+err.Error()))
-				return EmbeddedConfig{Text: text, Results: rs, Sets: deref(sets)}
+				return EmbeddedConfig{Text: text, Results: rs, Sets: mirror.Values(sets)}
 			}
 			changed = changed || body != d.body
 			b.WriteString(body)
@@ -243,14 +243,6 @@ func docResult(sev result.Severity, s *mirror.Set, i int, field, msg string) *re
 		what += fmt.Sprintf(" (%s %q)", s.Kind, s.Name)
 	}
 	return &result.Result{Severity: sev, Message: what + ": " + msg}
-}
-
-func deref(sets []*mirror.Set) []mirror.Set {
-	out := make([]mirror.Set, len(sets))
-	for i, s := range sets {
-		out[i] = *s
-	}
-	return out
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

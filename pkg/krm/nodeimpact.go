@@ -60,10 +60,7 @@ func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Imag
 	if unchangedByTransform(in, outs) {
 		return info(nodesUnchanged), nil
 	}
-	inSets := make([]mirror.Set, len(in))
-	for i, s := range in {
-		inSets[i] = *s
-	}
+	inSets := mirror.Values(in)
 	outSets := outputSets(outs)
 	opts := registriesconf.Options{Image: img}
 	var before, after *registriesconf.Edited

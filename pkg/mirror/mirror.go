@@ -181,6 +181,16 @@ func (s *Set) Clone() *Set {
 	return &c
 }
 
+// Values returns the sets themselves, in order, sharing their entries: the
+// form the renderer and the MCO's checks take.
+func Values(sets []*Set) []Set {
+	out := make([]Set, len(sets))
+	for i, s := range sets {
+		out[i] = *s
+	}
+	return out
+}
+
 // Equal reports whether two entry lists are the same, element by element.
 func Equal(a, b []Entry) bool {
 	if len(a) != len(b) {

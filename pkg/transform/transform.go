@@ -496,7 +496,7 @@ func (r *run) checkOutput(work []*mirror.Set) {
 	if r.failed() {
 		return
 	}
-	if err := check.MCO(deref(work)); err != nil {
+	if err := check.MCO(mirror.Values(work)); err != nil {
 		r.add(&result.Result{Severity: result.Error, Message: "the output would be refused by the Machine Config Operator: " + err.Error()})
 	}
 }
@@ -508,14 +508,6 @@ func contains(l []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func deref(sets []*mirror.Set) []mirror.Set {
-	out := make([]mirror.Set, len(sets))
-	for i, s := range sets {
-		out[i] = *s
-	}
-	return out
 }
 
 // warnBlockedMirrors warns about mirrors inside the scope of a source with
