@@ -63,34 +63,41 @@ func namesImageKey(line []byte) bool {
 // oneLineValue returns a plain or quoted scalar that v holds whole, without
 // a comment after it; ok is false for anything else.
 func oneLineValue(v []byte) (string, bool) {
+	b, ok := oneLineBytes(v)
+	return string(b), ok
+}
+
+// oneLineBytes is oneLineValue, as the bytes of v that the value is.
+func oneLineBytes(v []byte) ([]byte, bool) {
 	if len(v) == 0 {
-		return "", false // on later lines, or null
+		return nil, false // on later lines, or null
 	}
 	switch q := v[0]; q {
 	case '"', '\'':
 		end := bytes.IndexByte(v[1:], q)
 		if end < 0 || bytes.IndexByte(v[1:end+1], '\\') >= 0 {
-			return "", false
+			return nil, false
 		}
 		tail := bytes.TrimLeft(v[end+2:], " ")
 		if len(tail) > 0 && tail[0] != '#' || q == '\'' && bytes.HasPrefix(v[end+2:], []byte("'")) {
-			return "", false
+			return nil, false
 		}
-		return string(v[1 : end+1]), true
+		return v[1 : end+1], true
 	case '|', '>', '{', '[', '&', '*', '!', '%', '@', '`', '#':
-		return "", false
+		return nil, false
 	}
 	if i := bytes.Index(v, []byte(" #")); i >= 0 {
 		v = v[:i]
 	}
-	return string(bytes.TrimRight(v, " ")), true
+	return bytes.TrimRight(v, " "), true
 }
 
 // Scan returns the references that Find returns for an item of apiVersion
 // and kind (its bytes raw, as a list holds them: "- " and its fields), Image and Field set, in
 // Find's order, without a parse, when raw is in the plain block form it
-// reads whole: keys of plain characters, each once in its map, one-line
-// scalars, block scalars, empty flow collections, images that are quoted
+// reads whole: lines of printable ASCII, keys of plain characters, each
+// once in its map, one-line scalars, block scalars without an indentation
+// indicator, empty flow collections, images that are quoted
 // or plain with a '/' (which YAML reads as strings only). ok is false for
 // anything else, for a List, and for an item with the local-config
 // annotation: only a parse tells then. The KRM check counts the findings
@@ -111,7 +118,10 @@ func Scan(raw []byte, apiVersion, kind string) (refs []Ref, ok bool) {
 		ref         Ref
 	}
 	var all []found
-	s := scanner{}
+	// Room for the frames and keys of common objects, allocated once.
+	var frames [16]frame
+	var keys [48][]byte
+	s := scanner{stack: frames[:0], keys: keys[:0]}
 	err := s.run(raw, func(path []string, value string) bool {
 		joined := strings.Join(path, "\x00")
 		if joined == "metadata\x00annotations\x00"+localConfigKey {
@@ -155,32 +165,40 @@ func Scan(raw []byte, apiVersion, kind string) (refs []Ref, ok bool) {
 
 const localConfigKey = "config.kubernetes.io/local-config"
 
-// frame is a map or sequence the scanner is in.
+// frame is a map or sequence the scanner is in. Its path is the names of
+// the frames under it in the stack, then its own: a key, or an element's
+// index. Nothing is built for a path that Scan does not report.
 type frame struct {
-	col   int
-	seq   bool
-	index int      // seq: the current element
-	keys  [][]byte // map: the keys so far
-	path  []string
+	col      int
+	seq      bool
+	index    int    // seq: the current element
+	keysFrom int    // map: its keys are the scanner's keys from here on
+	key      []byte // the key it is the value of, or nil for an element
+	elem     int    // the index of the element it is, when key is nil
 }
 
 // scanner reads the plain block YAML that Scan describes, line by line.
 type scanner struct {
 	stack []frame
-	// pending is the path of a key without a value on its line, which a
-	// nested block (deeper, or a sequence at the key's column) takes:
-	// pendingKey under the path of pendingIn, made when a block opens.
-	pendingIn  []string
-	pendingKey string
-	pendingCol int
-	hasPending bool
-	rootCol    int
+	// keys are the keys met so far in the open maps, each map's after
+	// those of the maps under it.
+	keys [][]byte
+	// pending is a key without a value on its line (pendingKey), or the
+	// element pendingElem of the sequence on top, which a nested block
+	// (deeper, or a sequence at the key's column) takes: it becomes a
+	// frame on top of the one it was met in, when the block opens.
+	pendingKey  []byte
+	pendingElem int
+	pendingCol  int
+	hasPending  bool
+	rootCol     int
 }
 
-// run calls scalar for every key whose value is a one-line scalar, with
-// the value as YAML reads it when the key is image ("" when it is not, or
-// the value is not a string that Scan reads). scalar returns false to stop.
-// failed is true when raw is not in the form read, or scalar stopped.
+// run calls scalar for every key image or localConfigKey whose value is a
+// one-line scalar, with the value as YAML reads it when the key is image
+// ("" when it is not, or the value is not a string that Scan reads).
+// scalar returns false to stop. failed is true when raw is not in the form
+// read, or scalar stopped.
 func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool) (failed bool) {
 	first := true
 	for len(raw) > 0 {
@@ -190,8 +208,8 @@ func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool)
 		} else {
 			raw = nil
 		}
-		if bytes.IndexByte(line, '\t') >= 0 || bytes.IndexByte(line, '\r') >= 0 {
-			return true
+		if !printableASCII(line) {
+			return true // tabs, line ends and anything else the parser may read otherwise
 		}
 		rest := bytes.TrimLeft(line, " ")
 		col := len(line) - len(rest)
@@ -206,7 +224,7 @@ func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool)
 			rest = bytes.TrimLeft(rest[2:], " ")
 			col = len(line) - len(rest)
 			s.rootCol = col
-			s.stack = []frame{{col: col}}
+			s.stack = append(s.stack[:0], frame{col: col})
 		} else if col < s.rootCol {
 			return true
 		}
@@ -223,7 +241,7 @@ func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool)
 			}
 			// What follows the dash opens at its column.
 			top := &s.stack[len(s.stack)-1]
-			s.pendingIn, s.pendingKey, s.pendingCol, s.hasPending = top.path, "["+strconv.Itoa(top.index)+"]", col-1, true
+			s.pendingKey, s.pendingElem, s.pendingCol, s.hasPending = nil, top.index, col-1, true
 		}
 		key, value, isKey := splitKey(rest)
 		if !isKey {
@@ -237,37 +255,54 @@ func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool)
 		if !s.key(col, key) {
 			return true
 		}
-		top := &s.stack[len(s.stack)-1]
 		// Only these keys concern Scan: the rest are read for their form.
 		named := string(key) == "image" || string(key) == localConfigKey
-		path := func() []string { return append(slices.Clip(top.path), string(key)) }
 		if string(key) == "image" && (len(value) == 0 || !isQuoted(value) && !bytes.Contains(value, []byte("/"))) {
 			return true // null, a block, or a plain value YAML may not read as a string
 		}
 		if len(value) == 0 || value[0] == '#' {
-			s.pendingIn, s.pendingKey, s.pendingCol, s.hasPending = top.path, string(key), col, true
-			if named && !scalar(path(), "") {
+			if named && !scalar(s.path(key), "") {
 				return true
 			}
+			s.pendingKey, s.pendingCol, s.hasPending = key, col, true
 			continue
 		}
 		if value[0] == '|' || value[0] == '>' {
-			// A block scalar: its lines are deeper than the key.
+			if !blockHeader(value) {
+				return true
+			}
+			// A block scalar: its lines are deeper than the key, and
+			// as deep as its first, which no blank line before it passes.
+			indent, blank := 0, 0
 			for len(raw) > 0 {
 				next := raw
 				if i := bytes.IndexByte(raw, '\n'); i >= 0 {
 					next = raw[:i]
 				}
 				r := bytes.TrimLeft(next, " ")
-				if len(r) > 0 && len(next)-len(r) <= col {
+				at := len(next) - len(r)
+				if len(r) > 0 && at <= col {
 					break
+				}
+				switch {
+				case !printableASCII(next):
+					return true
+				case len(r) == 0:
+					blank = max(blank, at)
+				case indent == 0:
+					indent = at
+					if blank > indent {
+						return true
+					}
+				case at < indent:
+					return true
 				}
 				raw = raw[len(next):]
 				if len(raw) > 0 {
 					raw = raw[1:]
 				}
 			}
-			if string(key) == "image" || named && !scalar(path(), "") {
+			if string(key) == "image" || named && !scalar(s.path(key), "") {
 				return true
 			}
 			continue
@@ -276,11 +311,30 @@ func (s *scanner) run(raw []byte, scalar func(path []string, value string) bool)
 		if !ok {
 			return true
 		}
-		if named && !scalar(path(), str) {
+		if named && !scalar(s.path(key), string(str)) {
 			return true
 		}
 	}
 	return first // no item at all
+}
+
+// path is the path of key in the map on top.
+func (s *scanner) path(key []byte) []string {
+	p := make([]string, 0, len(s.stack))
+	for _, f := range s.stack[1:] {
+		if f.key != nil {
+			p = append(p, string(f.key))
+		} else {
+			p = append(p, "["+strconv.Itoa(f.elem)+"]")
+		}
+	}
+	return append(p, string(key))
+}
+
+// open puts the block of the pending slot on top.
+func (s *scanner) open(col int, seq bool) {
+	s.stack = append(s.stack, frame{col: col, seq: seq, keysFrom: len(s.keys), key: s.pendingKey, elem: s.pendingElem})
+	s.hasPending = false
 }
 
 // dash opens a sequence element at col.
@@ -293,8 +347,7 @@ func (s *scanner) dash(col int) bool {
 		s.hasPending = false
 		return true
 	case s.hasPending && col >= s.pendingCol && !(top.seq):
-		s.stack = append(s.stack, frame{col: col, seq: true, path: s.pendingPath()})
-		s.hasPending = false
+		s.open(col, true)
 		return true
 	}
 	return false
@@ -305,26 +358,20 @@ func (s *scanner) key(col int, key []byte) bool {
 	s.popTo(col, false)
 	top := &s.stack[len(s.stack)-1]
 	if s.hasPending && col > s.pendingCol && (top.col < col || top.seq) {
-		s.stack = append(s.stack, frame{col: col, path: s.pendingPath()})
-		s.hasPending = false
+		s.open(col, false)
 		top = &s.stack[len(s.stack)-1]
 	}
 	s.hasPending = false
 	if top.seq || top.col != col {
 		return false
 	}
-	for _, k := range top.keys {
+	for _, k := range s.keys[top.keysFrom:] {
 		if bytes.Equal(k, key) {
 			return false
 		}
 	}
-	top.keys = append(top.keys, key)
+	s.keys = append(s.keys, key)
 	return true
-}
-
-// pendingPath is the path of the pending slot.
-func (s *scanner) pendingPath() []string {
-	return append(slices.Clip(s.pendingIn), s.pendingKey)
 }
 
 // popTo leaves the frames that end before a node at col: the deeper ones,
@@ -334,6 +381,7 @@ func (s *scanner) popTo(col int, dash bool) {
 		top := s.stack[len(s.stack)-1]
 		if top.col > col || !dash && top.seq && top.col == col {
 			s.stack = s.stack[:len(s.stack)-1]
+			s.keys = s.keys[:top.keysFrom]
 			continue
 		}
 		break
@@ -367,31 +415,54 @@ func plainValue(v []byte) bool {
 
 func isQuoted(v []byte) bool { return v[0] == '"' || v[0] == '\'' }
 
+// printableASCII reports whether line holds only the bytes from ' ' to '~'.
+func printableASCII(line []byte) bool {
+	for _, c := range line {
+		if c < ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
+}
+
+// blockHeader reports whether v, a value that starts with | or >, is a
+// block scalar's header in the form Scan reads: a chomping indicator or
+// none, then nothing or a comment. An indentation indicator decides which
+// lines the scalar holds; Scan leaves that to the parse.
+func blockHeader(v []byte) bool {
+	h := v[1:]
+	if len(h) > 0 && (h[0] == '+' || h[0] == '-') {
+		h = h[1:]
+	}
+	rest := bytes.TrimLeft(h, " ")
+	return len(rest) == 0 || rest[0] == '#' && len(rest) < len(h)
+}
+
 // oneLineScalar returns the string of a one-line scalar value: quoted
 // without escapes, an empty flow collection ("" then), or plain. A plain
 // value is returned only when it holds a '/' (a string whatever YAML's
-// rules for numbers, booleans and null), else "".
-func oneLineScalar(v []byte) (string, bool) {
+// rules for numbers, booleans and null), else "". It is v's own bytes.
+func oneLineScalar(v []byte) ([]byte, bool) {
 	if bytes.HasPrefix(v, []byte("{}")) || bytes.HasPrefix(v, []byte("[]")) {
 		tail := bytes.TrimLeft(v[2:], " ")
-		return "", len(tail) == 0 || tail[0] == '#' && len(tail) < len(v[2:])
+		return nil, len(tail) == 0 || tail[0] == '#' && len(tail) < len(v[2:])
 	}
-	s, ok := oneLineValue(v)
+	s, ok := oneLineBytes(v)
 	if !ok {
-		return "", false
+		return nil, false
 	}
 	if isQuoted(v) {
 		return s, true
 	}
-	if s == "" {
-		return "", false
+	if len(s) == 0 {
+		return nil, false
 	}
-	if strings.Contains(s, ": ") || strings.HasSuffix(s, ":") || strings.Contains(s, " #") || strings.ContainsAny(s[:1], ",]}") ||
-		strings.ContainsAny(s[:1], "-?:") && (len(s) == 1 || s[1] == ' ') {
-		return "", false
+	if bytes.Contains(s, []byte(": ")) || s[len(s)-1] == ':' || bytes.Contains(s, []byte(" #")) || bytes.IndexByte([]byte(",]}"), s[0]) >= 0 ||
+		bytes.IndexByte([]byte("-?:"), s[0]) >= 0 && (len(s) == 1 || s[1] == ' ') {
+		return nil, false
 	}
-	if !strings.Contains(s, "/") {
-		return "", true
+	if bytes.IndexByte(s, '/') < 0 {
+		return nil, true
 	}
 	return s, true
 }
