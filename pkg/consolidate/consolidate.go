@@ -104,7 +104,7 @@ type key struct {
 func (f Filter) Filter(sets []*mirror.Set) Report {
 	order, groups := group(sets)
 	var rep Report
-	drop := map[*mirror.Set]map[int]bool{}
+	drop := map[*mirror.Set][]bool{} // the entries merged into another, by set
 	for gi, k := range order {
 		g := groups[gi]
 		first := &g[0].set.Entries[g[0].entry]
@@ -184,17 +184,19 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 		first.Policy = policy
 		for _, p := range g[1:] {
 			m.From = append(m.From, p.set)
-			if drop[p.set] == nil {
-				drop[p.set] = map[int]bool{}
+			d := drop[p.set]
+			if d == nil {
+				d = make([]bool, len(p.set.Entries))
+				drop[p.set] = d
 			}
-			drop[p.set][p.entry] = true
+			d[p.entry] = true
 		}
 		rep.Merges = append(rep.Merges, m)
 	}
 
 	for _, s := range sets {
 		d := drop[s]
-		if len(d) == 0 {
+		if d == nil {
 			continue
 		}
 		kept := s.Entries[:0]
