@@ -97,7 +97,8 @@ func (d *stringsDecoder) set() *mirror.Set {
 // one core, their reading costs no wall time, and it is done while the
 // items' bytes are at hand (see resourcelist.List.Release).
 type predecoder struct {
-	items chan *resourcelist.Item
+	items chan []*resourcelist.Item
+	batch []*resourcelist.Item // offered, not yet sent
 	done  chan struct{}
 	predecoded
 }
@@ -120,25 +121,27 @@ type imageLines struct {
 }
 
 func newPredecoder() *predecoder {
-	p := &predecoder{items: make(chan *resourcelist.Item, 256), done: make(chan struct{}),
+	p := &predecoder{items: make(chan []*resourcelist.Item, 256), done: make(chan struct{}),
 		predecoded: predecoded{sets: map[int]*decoded{}, lines: map[int]*imageLines{}, strs: map[string]string{}}}
 	go func() {
 		defer close(p.done)
 		var w resourcelist.StringWalker
 		var d stringsDecoder
-		for it := range p.items {
-			if k, ok := mirror.KindOf(it.APIVersion, it.Kind); ok {
-				if r := d.read(&w, it, k, p.strs); r != nil {
-					p.sets[it.Index] = r
+		for batch := range p.items {
+			for _, it := range batch {
+				if k, ok := mirror.KindOf(it.APIVersion, it.Kind); ok {
+					if r := d.read(&w, it, k, p.strs); r != nil {
+						p.sets[it.Index] = r
+					}
+					continue
 				}
-				continue
+				raw := it.Raw()
+				l := &imageLines{mentions: bytes.Contains(raw, []byte("image"))}
+				if l.mentions {
+					l.images, l.sure = imagepull.Candidates(raw)
+				}
+				p.lines[it.Index] = l
 			}
-			raw := it.Raw()
-			l := &imageLines{mentions: bytes.Contains(raw, []byte("image"))}
-			if l.mentions {
-				l.images, l.sure = imagepull.Candidates(raw)
-			}
-			p.lines[it.Index] = l
 		}
 	}()
 	return p
@@ -147,12 +150,24 @@ func newPredecoder() *predecoder {
 // offer takes an item that ReadEach has read whole.
 func (p *predecoder) offer(it *resourcelist.Item) {
 	if _, ok := mirror.KindOf(it.APIVersion, it.Kind); ok || imagepull.Holds(it.APIVersion, it.Kind) {
-		p.items <- it
+		p.batch = append(p.batch, it)
+		if len(p.batch) == predecodeBatch {
+			p.items <- p.batch
+			p.batch = make([]*resourcelist.Item, 0, predecodeBatch)
+		}
 	}
 }
 
+// predecodeBatch is how many items go to the goroutine at once: a send
+// for each would cost more than some items' reading, and ReadEach hands
+// a spool's items over a slab at a time.
+const predecodeBatch = 32
+
 // wait returns what the goroutine read, once it has read all.
 func (p *predecoder) wait() predecoded {
+	if len(p.batch) > 0 {
+		p.items <- p.batch
+	}
 	close(p.items)
 	<-p.done
 	return p.predecoded

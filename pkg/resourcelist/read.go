@@ -15,10 +15,11 @@ import (
 func Read(in io.Reader) (*List, error) { return ReadEach(in, nil) }
 
 // ReadEach is Read that hands each item to each as soon as the item is
-// read whole, so that a caller can work on the items (on another
-// goroutine) while the rest of the input comes in. An item handed over
-// does not change any more; the list may still turn out to need the full
-// parse.
+// read whole, or, past the first megabyte of a list with a spool, once
+// the spool holds its bytes (a megabyte at a time), so that a caller can
+// work on the items (on another goroutine) while the rest of the input
+// comes in. Items come in the list's order. An item handed over does not
+// change any more; the list may still turn out to need the full parse.
 //
 // The bytes of a list's items past its first megabyte go to a spool on
 // Linux (see spool); Close gives it back.
@@ -80,6 +81,18 @@ type reader struct {
 	// spoolAfter, slabs come from a spool unless noSpool.
 	heapBytes, spoolAfter int
 	noSpool               bool
+	// staged: the slab is the spool's stage, which goes to the spool
+	// once full (seal). Its items, and those after them, wait to be
+	// handed to each until then: their bytes move.
+	staged  bool
+	waiting []waitingItem
+}
+
+// waitingItem is an item read and not yet handed to each; at is where its
+// bytes are in the stage, -1 when they are elsewhere.
+type waitingItem struct {
+	it *Item
+	at int
 }
 
 type pendingLine struct {
@@ -467,11 +480,16 @@ func (r *reader) endItem(next following) {
 	it := ir.item
 	it.next = next
 	free := r.slab[len(r.slab):cap(r.slab)]
+	at := -1 // where the bytes are in the slab
 	if n := len(ir.buf); n <= len(free) && &ir.buf[0] == &free[0] {
 		it.raw = free[:n:n]
+		at = len(r.slab)
 		r.slab = r.slab[:len(r.slab)+n]
 	} else {
-		it.raw = r.alloc(ir.buf) // it outgrew the slab
+		it.raw, at = r.alloc(ir.buf) // it outgrew the slab
+	}
+	if !r.staged {
+		at = -1
 	}
 	r.item = nil
 	ir.finish()
@@ -494,7 +512,10 @@ func (r *reader) endItem(next following) {
 	}
 	r.list.format.see(it)
 	r.list.Items = append(r.list.Items, it)
-	if r.each != nil {
+	switch {
+	case r.staged || len(r.waiting) > 0:
+		r.waiting = append(r.waiting, waitingItem{it, at})
+	case r.each != nil:
 		r.each(it)
 	}
 	r.spare = ir
@@ -516,6 +537,7 @@ func mapsWhereExpected(n *yaml.RNode) bool {
 
 // finish checks the list as a whole once it is read.
 func (r *reader) finish() {
+	r.seal()
 	if r.before == nil && len(r.list.Items) == 0 {
 		r.before = clone(r.top)
 	} else {
@@ -550,16 +572,16 @@ func (r *reader) finish() {
 // one object; no item's bytes are ever copied again.
 const slabSize = 256 << 10
 
-// alloc returns a copy of b cut from the current slab, or, when b is
-// large, in an allocation of its own.
-func (r *reader) alloc(b []byte) []byte {
+// alloc returns a copy of b cut from the current slab, and where it is
+// there, or, when b is large, in an allocation of its own (at -1).
+func (r *reader) alloc(b []byte) (c []byte, at int) {
 	if len(b) > slabSize/8 {
-		return clone(b)
+		return clone(b), -1
 	}
 	if cap(r.slab)-len(r.slab) < len(b) {
 		r.slab = r.nextSlab(len(r.list.Items))
 	}
 	n := len(r.slab)
 	r.slab = append(r.slab, b...)
-	return r.slab[n : n+len(b) : n+len(b)]
+	return r.slab[n : n+len(b) : n+len(b)], n
 }

@@ -10,16 +10,19 @@ import (
 // bytes are little next to the process's own 14 MB.
 const spoolAfter = 1 << 20
 
-// spoolSlabSize is the size of a spool's slabs: a few mappings for a large
-// list, and pages released a megabyte at a time.
-const spoolSlabSize = 1 << 20
+// spoolSlabSize is the size of a spool's slabs: the items of a slab wait
+// for it to fill before they are handed over (seal), so that a small
+// slab keeps the predecoder close behind the reader.
+const spoolSlabSize = 256 << 10
 
 // nextSlab returns an empty slab to cut the items' bytes from, item the
 // index of the first item it takes: on the heap, or, past spoolAfter
-// bytes, from the spool, whose slabs before the last three are released as
-// the read goes on (the predecoder reads an item a little after the
-// reader).
+// bytes, the spool's stage, whose bytes seal writes to the spool when the
+// next slab is taken. The spool's slabs before the last three are
+// released as the read goes on (the predecoder reads an item a little
+// after the reader).
 func (r *reader) nextSlab(item int) []byte {
+	r.seal()
 	if r.heapBytes < r.spoolAfter {
 		r.heapBytes += slabSize
 		return make([]byte, 0, slabSize)
@@ -28,18 +31,44 @@ func (r *reader) nextSlab(item int) []byte {
 		r.list.spool = newSpool()
 		r.noSpool = r.list.spool == nil
 	}
-	if s := r.list.spool; s != nil {
-		if b := s.slab(item); b != nil {
-			s.release(s.read, len(s.slabs)-3)
-			s.read = max(s.read, len(s.slabs)-3)
-			return b[:0]
-		}
-		if len(s.slabs) == 0 { // the file takes no blocks (full, or no fallocate)
-			_ = r.list.Close()
-			r.noSpool = true
-		}
+	if s := r.list.spool; s != nil && !r.noSpool {
+		s.release(s.read, len(s.slabs)-3)
+		s.read = max(s.read, len(s.slabs)-3)
+		r.staged = true
+		return s.open(item)
 	}
 	return make([]byte, 0, slabSize)
+}
+
+// seal writes the stage, when the slab is the stage, to the spool, moves
+// its items' bytes there, and hands the items that waited to each. When
+// the spool cannot take them, the stage stays theirs, on the heap, and
+// the slabs after are on the heap too.
+func (r *reader) seal() {
+	if r.staged {
+		r.staged = false
+		s := r.list.spool
+		if m, err := s.seal(r.slab); err == nil {
+			for _, w := range r.waiting {
+				if w.at >= 0 {
+					n := w.at + len(w.it.raw)
+					w.it.raw = m[w.at:n:n]
+				}
+			}
+		} else {
+			r.noSpool = true
+			if len(s.slabs) == 0 {
+				_ = r.list.Close() // the file holds nothing
+			}
+		}
+	}
+	if r.each != nil {
+		for _, w := range r.waiting {
+			r.each(w.it)
+		}
+	}
+	clear(r.waiting)
+	r.waiting = r.waiting[:0]
 }
 
 // closeAtEOF is a replay of a list with a spool: it closes the spool once
@@ -97,7 +126,7 @@ func (l *List) Spooled() int64 {
 	if l.spool == nil {
 		return 0
 	}
-	return int64(len(l.spool.slabs)) * spoolSlabSize
+	return l.spool.size
 }
 
 // Close gives back the spool of the list, if it has one: no item may be

@@ -21,6 +21,11 @@ type spool struct {
 	// The slabs before read are released since the reader passed them;
 	// those before written, since the writer did.
 	read, written int
+	// stage is where the reader puts the bytes of a slab; seal writes it
+	// to the file at once and maps it (read only): the kernel writes the
+	// pages of a file several times faster than a process does through a
+	// mapping, where each new page is a fault.
+	stage []byte
 }
 
 // Filesystems whose pages are memory only: a spool there gains nothing.
@@ -48,35 +53,57 @@ func newSpool() *spool {
 	return &spool{f: f}
 }
 
-// slab maps the next slab of the file, nil when it cannot. Its blocks are
-// allocated first: a write to a page of a mapped hole that finds the disk
-// full kills the process (SIGBUS), where fallocate says ENOSPC.
-func (s *spool) slab(item int) []byte {
-	if err := syscall.Fallocate(int(s.f.Fd()), 0, s.size, spoolSlabSize); err != nil {
-		return nil
+// open starts the next slab, item the index of the first item cut from
+// it: the stage, empty, for the reader to fill.
+func (s *spool) open(item int) []byte {
+	if s.stage == nil {
+		s.stage = make([]byte, 0, spoolSlabSize)
 	}
-	b, err := syscall.Mmap(int(s.f.Fd()), s.size, spoolSlabSize, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_SHARED)
-	if err != nil {
-		return nil
+	s.first = append(s.first, item)
+	return s.stage[:0]
+}
+
+// seal writes b, the stage as filled, to the file, and returns the slab
+// mapped from there. A full disk is an error here: the process writes no
+// page of the mapping, which would kill it (SIGBUS) on a hole it cannot
+// fill.
+//
+// On an error the stage is b's own: open gives out another.
+func (s *spool) seal(b []byte) ([]byte, error) {
+	var m []byte
+	if len(b) > 0 {
+		_, err := s.f.WriteAt(b, s.size)
+		if err == nil {
+			m, err = syscall.Mmap(int(s.f.Fd()), s.size, len(b), syscall.PROT_READ, syscall.MAP_SHARED)
+		}
+		if err != nil {
+			s.first = s.first[:len(s.first)-1]
+			s.stage = nil
+			return nil, err
+		}
 	}
 	s.size += spoolSlabSize
-	s.slabs = append(s.slabs, b)
-	s.first = append(s.first, item)
-	return b
+	s.slabs = append(s.slabs, m)
+	return m, nil
 }
 
 // release gives back the pages of slabs [from, to). The page cache keeps
 // what they hold.
 func (s *spool) release(from, to int) {
 	for _, b := range s.slabs[max(from, 0):max(to, 0)] {
-		// An error leaves the pages mapped: more memory, the same bytes.
-		_ = syscall.Madvise(b, syscall.MADV_DONTNEED)
+		if len(b) > 0 {
+			// An error leaves the pages mapped: more memory, the same bytes.
+			_ = syscall.Madvise(b, syscall.MADV_DONTNEED)
+		}
 	}
 }
 
 func (s *spool) close() error {
 	var first error
 	for _, b := range s.slabs {
+		if len(b) == 0 {
+			continue
+		}
 		if err := syscall.Munmap(b); err != nil && first == nil {
 			first = err
 		}

@@ -1,6 +1,7 @@
 package resourcelist
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -78,8 +79,16 @@ func TestSpoolKeepsTheBytes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var handed int
-			spooled, err := readEach(bytes.NewReader(in), func(*Item) { handed++ }, 0)
+			// What each item holds when it is handed over: its bytes
+			// do not move after.
+			var handed []*Item
+			var handedRaw [][]byte
+			var handedAt []*byte
+			spooled, err := readEach(bytes.NewReader(in), func(it *Item) {
+				handed = append(handed, it)
+				handedRaw = append(handedRaw, bytes.Clone(it.Raw()))
+				handedAt = append(handedAt, unsafe.SliceData(it.Raw()))
+			}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,8 +96,16 @@ func TestSpoolKeepsTheBytes(t *testing.T) {
 			if heap.Spooled() != 0 || spooled.Spooled() == 0 {
 				t.Fatalf("spools of %d and %d bytes; want none, then one", heap.Spooled(), spooled.Spooled())
 			}
-			if handed != len(spooled.Items) || len(heap.Items) != len(spooled.Items) {
-				t.Fatalf("%d items handed over, %d read, %d on the heap", handed, len(spooled.Items), len(heap.Items))
+			if len(handed) != len(spooled.Items) || len(heap.Items) != len(spooled.Items) {
+				t.Fatalf("%d items handed over, %d read, %d on the heap", len(handed), len(spooled.Items), len(heap.Items))
+			}
+			for i, it := range handed {
+				if it != spooled.Items[i] || !bytes.Equal(handedRaw[i], heap.Items[i].Raw()) {
+					t.Fatalf("item %d handed over out of order, or with other bytes: %q; want %q", i, handedRaw[i], heap.Items[i].Raw())
+				}
+				if handedAt[i] != unsafe.SliceData(it.Raw()) {
+					t.Fatalf("item %d: its bytes moved after it was handed over", i)
+				}
 			}
 			release := []func(){func() {}, spooled.Release, func() { spooled.ReleaseItems(spooled.Items) }}
 			for round, release := range release {
@@ -199,5 +216,42 @@ func TestSpoolReplaysAFallback(t *testing.T) {
 	}
 	if c.list != nil {
 		t.Fatal("the spool is still open after the replay")
+	}
+}
+
+// TestSpoolThatCannotWrite reads lists into a spool whose file fails every
+// write (a full disk, in effect): the items' bytes stay on the heap, the
+// output and the replay are the input's, and no spool is left.
+func TestSpoolThatCannotWrite(t *testing.T) {
+	needSpool(t)
+	for name, in := range spoolInputs(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			heap, err := readEach(bytes.NewReader(in), nil, len(in)+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := newSpool()
+			if err := s.f.Close(); err != nil {
+				t.Fatal(err)
+			}
+			var handed int
+			r := &reader{in: bufio.NewReaderSize(bytes.NewReader(in), 256<<10), list: &List{spool: s}, seen: map[string]bool{}, intern: map[string]string{},
+				each: func(*Item) { handed++ }, spoolAfter: 0}
+			if err := r.read(); err != nil {
+				t.Fatal(err)
+			}
+			l := r.list
+			if l.Spooled() != 0 || handed != len(l.Items) {
+				t.Fatalf("a spool of %d bytes, %d of %d items handed over; want none, and all", l.Spooled(), handed, len(l.Items))
+			}
+			replay, err := io.ReadAll(l.Replay())
+			if err != nil || !bytes.Equal(replay, in) {
+				t.Fatalf("the replay differs from the input (%v)", err)
+			}
+			if got, want := writeAll(t, l), writeAll(t, heap); got != want {
+				t.Fatal("the output differs from the heap's")
+			}
+		})
 	}
 }
