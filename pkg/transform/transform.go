@@ -175,7 +175,8 @@ func (r *run) convert(in []*mirror.Set) []*mirror.Set {
 		if s.Kind != mirror.ICSP {
 			continue
 		}
-		var made, skipped []string
+		var made []*mirror.Set
+		var skipped []string
 		for _, n := range conv.Convert(s) {
 			if other := existing[n.Kind][n.Name]; other != nil {
 				if r.cfg.KeepICSP {
@@ -189,20 +190,28 @@ func (r *run) convert(in []*mirror.Set) []*mirror.Set {
 			existing[n.Kind][n.Name] = n
 			r.converted[n] = true
 			work = append(work, n)
-			made = append(made, fmt.Sprintf("%s %q", n.Kind, n.Name))
+			made = append(made, n)
 		}
 		switch {
 		case len(made) > 0:
-			msg := "converted into " + strings.Join(made, " and ")
-			if r.cfg.TagMirrors {
-				msg += " (tag pulls now use these mirrors too; the ICSP applied to digest pulls only)"
-			}
-			if r.cfg.KeepICSP {
-				msg += "; the ICSP is kept"
-			} else {
-				msg += "; the ICSP is removed"
-			}
-			r.info(s, func() string { return msg })
+			// Past maxInfo results the message is only counted: built
+			// when it is listed.
+			r.info(s, func() string {
+				names := make([]string, len(made))
+				for i, n := range made {
+					names[i] = fmt.Sprintf("%s %q", n.Kind, n.Name)
+				}
+				msg := "converted into " + strings.Join(names, " and ")
+				if r.cfg.TagMirrors {
+					msg += " (tag pulls now use these mirrors too; the ICSP applied to digest pulls only)"
+				}
+				if r.cfg.KeepICSP {
+					msg += "; the ICSP is kept"
+				} else {
+					msg += "; the ICSP is removed"
+				}
+				return msg
+			})
 		case len(skipped) > 0:
 			r.info(s, func() string {
 				return "kept as it is: " + strings.Join(skipped, " and ") + " already exists, converted on an earlier run"
