@@ -49,9 +49,12 @@ run: $(BIN)/mirrorset
 ## test: every test, unit and end to end, installing what they need
 test: unit e2e
 
-## unit: the Go tests of fn/ and pkg/ (fuzz seed corpora included)
+## unit: the Go tests of fn/ and pkg/ (fuzz seed corpora included), and
+## those of the code that runs on several goroutines under the race detector
+RACE_TESTS := SideBySide|Spool|TestImagesFoldScannedAsParsed
 unit:
 	go test ./fn/... ./pkg/...
+	go test -race -run '$(RACE_TESTS)' ./pkg/imagepull ./pkg/resourcelist ./pkg/krm
 
 ## fuzz: every fuzz target in FUZZPKGS (fn/, pkg/), one at a time, FUZZTIME each
 ## (default 10m); what a fuzzer finds lands in the package's testdata/fuzz,

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/containers/image/v5/docker/reference"
 	"github.com/containers/image/v5/pkg/sysregistriesv2"
@@ -72,7 +73,9 @@ type Checker struct {
 	p      *registriesconf.Parsed
 	from   explain.Origins
 	search []string
-	cache  map[string]*Verdict
+	// mu guards the maps, which Check calls side by side fill.
+	mu    sync.Mutex
+	cache map[string]*Verdict
 	// byRegistry are verdicts by [[registry]] and kind of pull, for
 	// registries that are uniform; registries are all of them.
 	byRegistry map[string]*Verdict
@@ -114,8 +117,9 @@ func (c *Checker) Close() error { return c.p.Close() }
 // objects and without First (Explain adds them): looking those up costs a
 // pass over every mirror set, which a list of thousands of images cannot
 // pay for each. The verdict is shared between calls for the same image.
+// Calls may run side by side.
 func (c *Checker) Check(image string) (*Verdict, error) {
-	if v, ok := c.cache[image]; ok {
+	if v, ok := c.cached(image); ok {
 		return v, nil
 	}
 	if name, ok := explicitName(image); ok {
@@ -129,19 +133,16 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 			return nil, err
 		}
 		if reg == nil {
-			v := &Verdict{Image: image, Status: NoRules, Why: noRules}
-			c.cache[image] = v
-			return v, nil
+			return c.store(image, &Verdict{Image: image, Status: NoRules, Why: noRules}, ""), nil
 		}
 		// A reference plainly of the grammar's simple forms is read
 		// without its regular expressions: the registry's verdict, when
 		// one is known, holds as below.
 		if ref, byDigest, ok := plainRef(image, name); ok && c.uniform(reg) {
-			if t, ok := c.byRegistry[reg.Prefix+"\x00"+strconv.FormatBool(byDigest)]; ok {
+			if t, ok := c.ofRegistry(reg.Prefix + "\x00" + strconv.FormatBool(byDigest)); ok {
 				v := *t
 				v.Image, v.Ref = image, ref
-				c.cache[image] = &v
-				return &v, nil
+				return c.store(image, &v, ""), nil
 			}
 		}
 	}
@@ -160,11 +161,10 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 		if reg != nil && c.uniform(reg) {
 			_, byDigest := ref.(reference.Canonical)
 			key = reg.Prefix + "\x00" + strconv.FormatBool(byDigest)
-			if t, ok := c.byRegistry[key]; ok {
+			if t, ok := c.ofRegistry(key); ok {
 				v := *t
 				v.Image, v.Ref = image, ref.String()
-				c.cache[image] = &v
-				return &v, nil
+				return c.store(image, &v, ""), nil
 			}
 		}
 	}
@@ -173,11 +173,38 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 		return nil, err
 	}
 	v.First = "" // the one field that depends on the rest of the name
+	return c.store(image, v, key), nil
+}
+
+func (c *Checker) cached(image string) (*Verdict, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.cache[image]
+	return v, ok
+}
+
+func (c *Checker) ofRegistry(key string) (*Verdict, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.byRegistry[key]
+	return v, ok
+}
+
+// store records v as the verdict on image, and as its registry's under
+// key when key is not "", and returns it; when a call beside this one
+// recorded a verdict on image first, it returns that one, so that every
+// call on an image gets the same.
+func (c *Checker) store(image string, v *Verdict, key string) *Verdict {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if w, ok := c.cache[image]; ok {
+		return w
+	}
 	c.cache[image] = v
-	if key != "" {
+	if _, ok := c.byRegistry[key]; key != "" && !ok {
 		c.byRegistry[key] = v
 	}
-	return v, nil
+	return v
 }
 
 // uniform reports whether no [[registry]] prefix is nested inside one of
@@ -186,14 +213,19 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 // finds the registry it finds for the location itself, so that whether
 // each location is blocked does not depend on the image.
 func (c *Checker) uniform(reg *sysregistriesv2.Registry) bool {
-	if u, ok := c.uniformity[reg.Prefix]; ok {
+	c.mu.Lock()
+	u, ok := c.uniformity[reg.Prefix]
+	c.mu.Unlock()
+	if ok {
 		return u
 	}
-	u := !c.nestedInside(reg.Location)
+	u = !c.nestedInside(reg.Location)
 	for _, m := range reg.Mirrors {
 		u = u && !c.nestedInside(m.Location)
 	}
+	c.mu.Lock()
 	c.uniformity[reg.Prefix] = u
+	c.mu.Unlock()
 	return u
 }
 

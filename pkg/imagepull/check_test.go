@@ -2,8 +2,10 @@ package imagepull
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/containers/image/v5/docker/reference"
@@ -103,8 +105,51 @@ func TestCheckMatchesExplain(t *testing.T) {
 	}
 }
 
-func checkMatchesExplain(t *testing.T, reverse bool) {
+// TestCheckSideBySide checks one checker from four goroutines at once,
+// each on the images of checkMatchesExplain in its own order: each gets,
+// for each image, the verdict a checker of its own gives, and all get the
+// same one.
+func TestCheckSideBySide(t *testing.T) {
+	images := checkImages()
+	want := map[string]Verdict{}
+	alone := testChecker(t)
+	for _, image := range images {
+		v, err := alone.Check(image)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[image] = *v
+	}
 	c := testChecker(t)
+	got := make([]map[string]*Verdict, 4)
+	var wg sync.WaitGroup
+	for g := range got {
+		order := slices.Clone(images)
+		rand.New(rand.NewPCG(uint64(g), 7)).Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		got[g] = map[string]*Verdict{}
+		wg.Go(func() {
+			for _, image := range order {
+				v, err := c.Check(image)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				got[g][image] = v
+			}
+		})
+	}
+	wg.Wait()
+	for _, image := range images {
+		for g := range got {
+			if v := got[g][image]; v != got[0][image] || *v != want[image] {
+				t.Fatalf("%s: goroutine %d got %+v (shared: %v); want %+v", image, g, *v, v == got[0][image], want[image])
+			}
+		}
+	}
+}
+
+// checkImages are names around the sources of testChecker.
+func checkImages() []string {
 	hosts := []string{"quay.io", "m.example.com", "registry.corp.example.com", "corp.example.com", "blocked.example.com", "docker.io", "localhost:5000", "ghcr.io", "Quay.io", "quay.io:", "quay.io:x"}
 	paths := []string{"never", "never/nested", "allow", "tagged", "other", "never/nested/deep", "allowx", "never/secret", "never/secret/deep", "never/public",
 		"never/a__b", "never/a--b", "never/A", "never/.a", "never/a.", "never//a", "allow/a_b.c-d"}
@@ -116,6 +161,12 @@ func checkMatchesExplain(t *testing.T, reverse bool) {
 			}
 		}
 	}
+	return images
+}
+
+func checkMatchesExplain(t *testing.T, reverse bool) {
+	c := testChecker(t)
+	images := checkImages()
 	if reverse {
 		slices.Reverse(images)
 	}

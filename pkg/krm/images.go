@@ -3,7 +3,10 @@ package krm
 import (
 	"bytes"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/explain"
@@ -61,40 +64,22 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 		refs    []imagepull.Ref
 		scanned bool
 	}
+	looks := lookAll(c, holders, release)
 	var held []holding
-	reread := make([]*resourcelist.Item, 0, releaseEvery) // since the last release
-	for _, e := range holders {
-		if e.node == nil {
-			// Look closer only at an item whose image lines, read
-			// without a parse, may hold a finding.
-			images, sure := e.imageLines()
-			look, err := needsParse(c, images, sure)
+	for i, e := range holders {
+		l := looks[i]
+		switch {
+		case l.err != nil:
+			return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + l.err.Error()}}, nil
+		case l.found != nil:
+			held = append(held, holding{e: e, refs: l.found, scanned: true})
+		case l.parse:
+			refs, err := findImages(e)
 			if err != nil {
-				return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
+				return nil, err
 			}
-			if !look {
-				continue
-			}
-			if reread = append(reread, e.item); len(reread) == releaseEvery && release != nil {
-				release(reread)
-				reread = reread[:0]
-			}
-			if refs, ok := imagepull.Scan(e.item.Raw(), e.apiVersion, e.kind); ok {
-				found, err := anyFinding(c, refs)
-				if err != nil {
-					return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
-				}
-				if found {
-					held = append(held, holding{e: e, refs: refs, scanned: true})
-				}
-				continue
-			}
+			held = append(held, holding{e: e, refs: refs})
 		}
-		refs, err := findImages(e)
-		if err != nil {
-			return nil, err
-		}
-		held = append(held, holding{e: e, refs: refs})
 	}
 	var findings []imagepull.Finding
 	var from, at []int // the holding of each finding, and its place there
@@ -138,6 +123,79 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 	}
 	return rs, nil
 }
+
+// look is what lookAll found of one holder without a parse.
+type look struct {
+	found []imagepull.Ref // the references Scan read, one of them a finding
+	parse bool            // only a parse tells (findImages)
+	err   error           // the check's own failure
+}
+
+// lookAll looks at the image lines of each holder, read while the list
+// was (entry.lines), and reads with imagepull.Scan those that may hold a
+// finding. The holders go to two goroutines a chunk at a time where a
+// list has many: the checker's verdicts, one per registry and kind of
+// pull, are shared, and each look is the same on any goroutine. A look
+// that fails ends its goroutine's chunk; checkImages reports the first in
+// the list's order, as one pass would, and parses on one goroutine (the
+// parse's budget is the list's). release gives back the pages of the
+// items read again.
+func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelist.Item)) []look {
+	looks := make([]look, len(holders))
+	one := func(i int, reread []*resourcelist.Item) []*resourcelist.Item {
+		e := holders[i]
+		if e.node != nil {
+			looks[i].parse = true
+			return reread
+		}
+		images, sure := e.imageLines()
+		need, err := needsParse(c, images, sure)
+		if err != nil || !need {
+			looks[i].err = err
+			return reread
+		}
+		if reread = append(reread, e.item); len(reread) == releaseEvery && release != nil {
+			release(reread)
+			reread = reread[:0]
+		}
+		refs, ok := imagepull.Scan(e.item.Raw(), e.apiVersion, e.kind)
+		if !ok {
+			looks[i].parse = true
+			return reread
+		}
+		found, err := anyFinding(c, refs)
+		if found {
+			looks[i].found = refs
+		}
+		looks[i].err = err
+		return reread
+	}
+	chunks := (len(holders) + lookChunk - 1) / lookChunk
+	workers := min(2, runtime.GOMAXPROCS(0), chunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			reread := make([]*resourcelist.Item, 0, releaseEvery) // since the last release
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= chunks {
+					return
+				}
+				for i := k * lookChunk; i < min((k+1)*lookChunk, len(holders)); i++ {
+					if reread = one(i, reread); looks[i].err != nil {
+						break
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return looks
+}
+
+// lookChunk is how many holders a goroutine of lookAll takes at a time.
+const lookChunk = 64
 
 // findImages parses an item and returns its image references, none when it
 // is never applied.
