@@ -16,7 +16,7 @@ func Read(in io.Reader) (*List, error) { return ReadEach(in, nil) }
 
 // ReadEach is Read that hands each item to each as soon as the item is
 // read whole, or, past the first megabyte of a list with a spool, once
-// the spool holds its bytes (a megabyte at a time), so that a caller can
+// the spool holds its bytes (256 KiB at a time), so that a caller can
 // work on the items (on another goroutine) while the rest of the input
 // comes in. Items come in the list's order. An item handed over does not
 // change any more; the list may still turn out to need the full parse.

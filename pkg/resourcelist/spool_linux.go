@@ -15,7 +15,7 @@ import (
 // as it came), so without a spool the process holds the whole input.
 type spool struct {
 	f     *os.File
-	size  int64    // bytes of the file mapped
+	size  int64    // where the next slab goes in the file
 	slabs [][]byte // the mappings, in order
 	first []int    // the index of the first item cut from each slab
 	// The slabs before read are released since the reader passed them;
