@@ -46,7 +46,7 @@ type level struct {
 }
 
 // start begins with the item's first line, whose keys are at col.
-func (n *nesting) start(col int, ln line) {
+func (n *nesting) start(col int, ln *line) {
 	n.levels = append(n.levels[:0], level{col: col})
 	n.after(ln, col)
 }
@@ -55,7 +55,7 @@ func (n *nesting) start(col int, ln line) {
 // at a map's column, a "-" at a list's (or at the column of the key just
 // before it, the list being that key's value), or anything past the line
 // that opened a new collection. It records the collections the line opens.
-func (n *nesting) fits(ln line) bool {
+func (n *nesting) fits(ln *line) bool {
 	if ln.dashes > 1 {
 		return false // "- - ": nested lists on one line, left to the parser
 	}
@@ -101,7 +101,7 @@ func (n *nesting) fits(ln line) bool {
 }
 
 // after records whether the line opened a block for the lines after it.
-func (n *nesting) after(ln line, keyCol int) {
+func (n *nesting) after(ln *line, keyCol int) {
 	switch {
 	case ln.key != nil && !ln.hasValue:
 		n.opens, n.open = true, keyCol
@@ -141,7 +141,7 @@ const (
 )
 
 // first takes the item's first line, "- " at column 0.
-func (ir *itemReader) first(b []byte, ln line) {
+func (ir *itemReader) first(b []byte, ln *line) {
 	ir.indents = append(ir.indents[:0], 0) // the list's own map
 	ir.indent(ln)
 	ir.at = len(ir.buf)
@@ -164,7 +164,7 @@ func (ir *itemReader) first(b []byte, ln line) {
 // indent follows the scanner's stack of block indentations: a line closes
 // the blocks indented more than it starts, each "- " deeper than the top
 // opens a list, and a key deeper than the top opens a map.
-func (ir *itemReader) indent(ln line) {
+func (ir *itemReader) indent(ln *line) {
 	top := func() int { return ir.indents[len(ir.indents)-1] }
 	for len(ir.indents) > 1 && top() > ln.indent {
 		ir.indents = ir.indents[:len(ir.indents)-1]
@@ -204,7 +204,7 @@ func (ir *itemReader) take(pending []byte, lines []pendingLine) {
 }
 
 // line takes one more line of the item.
-func (ir *itemReader) line(b []byte, ln line) {
+func (ir *itemReader) line(b []byte, ln *line) {
 	ir.at = len(ir.buf)
 	ir.buf = append(ir.buf, b...)
 	if ln.kind == contentLine {
@@ -304,7 +304,7 @@ func (ir *itemReader) endAnnotations() {
 	}
 }
 
-func (ir *itemReader) itemKey(ln line) {
+func (ir *itemReader) itemKey(ln *line) {
 	switch string(ln.key) {
 	case "apiVersion":
 		if !ir.seen.once(seenAPIVersion) {
@@ -326,7 +326,7 @@ func (ir *itemReader) itemKey(ln line) {
 
 // stringValue returns a one-line string value, the same string for the same
 // text (the kinds and versions of 100,000 items are a few strings).
-func (ir *itemReader) stringValue(ln line) string {
+func (ir *itemReader) stringValue(ln *line) string {
 	if (ln.valueIs != plainValue && ln.valueIs != quotedValue) || ln.escaped {
 		ir.complex = true
 		return ""
@@ -343,7 +343,7 @@ func (ir *itemReader) stringValue(ln line) string {
 
 // offsets returns where a line's value is in buf, or marks the item
 // complex when the value is not there as it reads.
-func (ir *itemReader) offsets(ln line) span {
+func (ir *itemReader) offsets(ln *line) span {
 	start := ir.at + ln.valueAt
 	if ln.valueAt < 0 || ln.escaped || ln.valueIs != plainValue && ln.valueIs != quotedValue || start+len(ln.value) > maxSpan {
 		ir.complex = true
@@ -352,7 +352,7 @@ func (ir *itemReader) offsets(ln line) span {
 	return span{uint16(start), uint16(start + len(ln.value))}
 }
 
-func (ir *itemReader) metaKey(ln line) {
+func (ir *itemReader) metaKey(ln *line) {
 	switch string(ln.key) {
 	case "name":
 		if !ir.seen.once(seenName) {
@@ -367,7 +367,7 @@ func (ir *itemReader) metaKey(ln line) {
 	}
 }
 
-func (ir *itemReader) annotation(ln line) {
+func (ir *itemReader) annotation(ln *line) {
 	ir.annoEnd, ir.commentAfter = len(ir.buf), false
 	k := annotationIndex(ln.key)
 	if k < 0 {

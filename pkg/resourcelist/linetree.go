@@ -50,7 +50,7 @@ func lineTreeOf(raw []byte, keep []string) (root *yaml.Node, ok bool) {
 			return false
 		}
 		keyCol, skipping, taken := -1, false, 0
-		take = func(ln line) bool {
+		take = func(ln *line) bool {
 			if keyCol < 0 { // the "- key: ..." line that opens the item
 				if ln.dashes != 1 || ln.key == nil || !kept(ln.key) {
 					return false
@@ -95,8 +95,9 @@ const headNodes = 32
 // the tokenizer reads exactly (block maps and lists, one-line plain and
 // quoted scalars; comments and blank lines are skipped), and reports
 // false at the first line in another form, or that take refuses.
-func simpleLines(raw []byte, take func(line) bool) bool {
+func simpleLines(raw []byte, take func(*line) bool) bool {
 	var t tokenizer
+	var ln line // one for all lines: take sees it through a pointer, not a copy
 	for len(raw) > 0 {
 		i := bytes.IndexByte(raw, '\n')
 		if i < 0 {
@@ -104,7 +105,7 @@ func simpleLines(raw []byte, take func(line) bool) bool {
 		}
 		text := raw[:i]
 		raw = raw[i+1:]
-		ln := t.next(text)
+		ln = t.next(text)
 		if t.complex || t.unsafe != "" || t.state == inBlockScalar || t.state == inQuoted || t.state == inFlow {
 			return false
 		}
@@ -114,7 +115,7 @@ func simpleLines(raw []byte, take func(line) bool) bool {
 		case insideLine:
 			return false
 		}
-		if !take(ln) {
+		if !take(&ln) {
 			return false
 		}
 	}
@@ -179,7 +180,7 @@ func (b *treeBuilder) open(n *yaml.Node, col int, seq bool) {
 	b.stack = append(b.stack, frame{node: n, col: col, seq: seq})
 }
 
-func (b *treeBuilder) line(ln line) bool {
+func (b *treeBuilder) line(ln *line) bool {
 	if ln.dashes > 1 || ln.escaped {
 		return false
 	}
@@ -224,7 +225,7 @@ func (b *treeBuilder) line(ln line) bool {
 }
 
 // key adds a key at col, and its value when the line has one.
-func (b *treeBuilder) key(ln line, col int) bool {
+func (b *treeBuilder) key(ln *line, col int) bool {
 	for len(b.stack) > 1 && b.top().col > col {
 		b.pop()
 	}

@@ -203,11 +203,11 @@ func (r *reader) line(b []byte) {
 		r.pendingN = append(r.pendingN, pendingLine{end: len(r.pending), comment: ln.kind == commentLine, indent: ln.indent})
 		return
 	case ln.kind == contentLine && ln.indent == 0 && ln.dashes == 0:
-		r.topLevelKey(b, ln)
+		r.topLevelKey(b, &ln)
 	case ln.kind == contentLine && ln.indent == 0 && r.sec == itemsSection:
-		r.startItem(b, ln)
+		r.startItem(b, &ln)
 	default:
-		r.sectionLine(b, ln)
+		r.sectionLine(b, &ln)
 	}
 	if r.item != nil && r.tok.complex {
 		r.item.complex = true
@@ -215,7 +215,7 @@ func (r *reader) line(b []byte) {
 }
 
 // topLevelKey starts a field of the ResourceList.
-func (r *reader) topLevelKey(b []byte, ln line) {
+func (r *reader) topLevelKey(b []byte, ln *line) {
 	if ln.key == nil || ln.quotedKey || !simpleKey(ln.key) {
 		r.fallback("a top-level line that is not a plain key")
 		return
@@ -277,7 +277,7 @@ func trimComment(b []byte) []byte {
 }
 
 // sectionLine takes a line of the current field's value.
-func (r *reader) sectionLine(b []byte, ln line) {
+func (r *reader) sectionLine(b []byte, ln *line) {
 	switch r.sec {
 	case noSection, headerSection:
 		r.fallback("a top-level value over several lines")
@@ -307,7 +307,7 @@ func (r *reader) clearPending() {
 // lines before it are split between the item before and this one the way
 // the YAML parser splits them: indented comments end the item before,
 // comments from the first one at column 0 on open this one.
-func (r *reader) startItem(b []byte, ln line) {
+func (r *reader) startItem(b []byte, ln *line) {
 	if r.itemsNil {
 		r.fallback("items both empty and not")
 		return

@@ -151,7 +151,7 @@ func isString(v []byte, kind valueKind) bool {
 	return n.ShortTag() == "!!str"
 }
 
-func (w *stringWalker) line(ln line) bool {
+func (w *stringWalker) line(ln *line) bool {
 	if ln.dashes > 1 || ln.escaped {
 		return false
 	}
@@ -197,7 +197,7 @@ func (w *stringWalker) line(ln line) bool {
 	return true
 }
 
-func (w *stringWalker) key(ln line, col int) bool {
+func (w *stringWalker) key(ln *line, col int) bool {
 	for len(w.stack) > 1 && w.top().col > col {
 		if !w.pop() {
 			return false
