@@ -74,7 +74,7 @@ func lineTreeOf(raw []byte, keep []string) (root *yaml.Node, ok bool) {
 			return b.line(ln)
 		}
 	}
-	if !simpleLines(raw, take) && !done {
+	if !simpleLines(raw, take, &b.ln) && !done {
 		return nil, false
 	}
 	b.closeTo(0)
@@ -95,9 +95,12 @@ const headNodes = 32
 // the tokenizer reads exactly (block maps and lists, one-line plain and
 // quoted scalars; comments and blank lines are skipped), and reports
 // false at the first line in another form, or that take refuses.
-func simpleLines(raw []byte, take func(*line) bool) bool {
+//
+// ln is where each line's tokens go, the caller's: take sees them through
+// a pointer, not a copy, and a line of simpleLines' own would be on the
+// heap, as take is a function value.
+func simpleLines(raw []byte, take func(*line) bool, ln *line) bool {
 	var t tokenizer
-	var ln line // one for all lines: take sees it through a pointer, not a copy
 	for len(raw) > 0 {
 		i := bytes.IndexByte(raw, '\n')
 		if i < 0 {
@@ -105,7 +108,7 @@ func simpleLines(raw []byte, take func(*line) bool) bool {
 		}
 		text := raw[:i]
 		raw = raw[i+1:]
-		ln = t.next(text)
+		*ln = t.next(text)
 		if t.complex || t.unsafe != "" || t.state == inBlockScalar || t.state == inQuoted || t.state == inFlow {
 			return false
 		}
@@ -115,7 +118,7 @@ func simpleLines(raw []byte, take func(*line) bool) bool {
 		case insideLine:
 			return false
 		}
-		if !take(&ln) {
+		if !take(ln) {
 			return false
 		}
 	}
@@ -137,6 +140,7 @@ type frame struct {
 type treeBuilder struct {
 	stack []frame
 	nodes []yaml.Node // where new nodes come from
+	ln    line        // simpleLines' line
 }
 
 func (b *treeBuilder) node(n yaml.Node) *yaml.Node {

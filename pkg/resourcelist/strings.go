@@ -54,7 +54,7 @@ func (sw *StringWalker) Walk(it *Item, visit func(path []Step, value []byte) boo
 	*w = stringWalker{visit: visit, stack: w.stack[:0], path: w.path[:0], keys: w.keys[:0]}
 	defer func() { w.visit = nil }()
 	w.stack = append(w.stack, walkFrame{col: 0, seq: true, at: Step{Index: -1}})
-	if !simpleLines(it.raw, w.line) {
+	if !simpleLines(it.raw, w.line, &w.ln) {
 		return size, false
 	}
 	for len(w.stack) > 1 {
@@ -89,7 +89,8 @@ type stringWalker struct {
 	path  []Step
 	keys  [][]byte // the keys of the open maps, each map's after its parent's
 	size  Size
-	items int // the root list's elements: one, the item
+	items int  // the root list's elements: one, the item
+	ln    line // simpleLines' line
 }
 
 func (w *stringWalker) top() *walkFrame { return &w.stack[len(w.stack)-1] }
