@@ -49,6 +49,16 @@ func needSpool(t *testing.T) {
 	}
 }
 
+// readOnHeap reads in with every item's bytes on the heap.
+func readOnHeap(t *testing.T, in []byte) *List {
+	t.Helper()
+	l, err := readEach(bytes.NewReader(in), nil, len(in)+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
 // writeAll writes every item of l as it came.
 func writeAll(t *testing.T, l *List) string {
 	t.Helper()
@@ -75,10 +85,7 @@ func TestSpoolKeepsTheBytes(t *testing.T) {
 	for name, in := range spoolInputs(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			heap, err := readEach(bytes.NewReader(in), nil, len(in)+1)
-			if err != nil {
-				t.Fatal(err)
-			}
+			heap := readOnHeap(t, in)
 			// What each item holds when it is handed over: its bytes
 			// do not move after.
 			var handed []*Item
@@ -227,10 +234,7 @@ func TestSpoolThatCannotWrite(t *testing.T) {
 	for name, in := range spoolInputs(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			heap, err := readEach(bytes.NewReader(in), nil, len(in)+1)
-			if err != nil {
-				t.Fatal(err)
-			}
+			heap := readOnHeap(t, in)
 			s := newSpool()
 			if err := s.f.Close(); err != nil {
 				t.Fatal(err)
