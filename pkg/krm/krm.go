@@ -43,6 +43,7 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 		gc = fewerCollections()
 	}
 	defer gc()
+	growPipe(stdin)
 	lr := lim.NewReader(stdin) // the size and line limits hold on both paths
 	pre := newPredecoder()
 	l, err := resourcelist.ReadEach(lr, pre.offer)
