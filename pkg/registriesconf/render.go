@@ -4,12 +4,12 @@
 // checks it runs first (first error wins, in its words), the rules for
 // blocked registries that would cut off the release payload, the MCO's
 // renderer from openshift/runtime-utils on the MCO's base template, and the
-// same TOML encoder. Parse loads a rendered file with containers/image, as
+// bytes of the same TOML encoder (written without it for the renderer's
+// plain output, see encode). Parse loads a rendered file with containers/image, as
 // CRI-O does, for questions about pulls (see package explain).
 package registriesconf
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -125,14 +125,6 @@ func updateRegistriesConfig(data []byte, insecure, blocked []string, sets []mirr
 	}
 	conf, err := encode(tomlConf)
 	return conf, &tomlConf, err
-}
-
-func encode(conf sysregistriesv2.V2RegistriesConf) ([]byte, error) {
-	var b bytes.Buffer
-	if err := toml.NewEncoder(&b).Encode(conf); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // validateScopes is the first half of the MCO's validateRegistriesConfScopes;
