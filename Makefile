@@ -54,7 +54,7 @@ test: unit e2e
 RACE_TESTS := SideBySide|Spool|TestImagesFoldScannedAsParsed
 unit:
 	go test ./fn/... ./pkg/...
-	go test -race -run '$(RACE_TESTS)' ./pkg/imagepull ./pkg/resourcelist ./pkg/krm
+	go test -race -run '$(RACE_TESTS)' ./pkg/imagepull ./pkg/resourcelist ./pkg/krm ./pkg/transform
 
 ## fuzz: every fuzz target in FUZZPKGS (fn/, pkg/), one at a time, FUZZTIME each
 ## (default 10m); what a fuzzer finds lands in the package's testdata/fuzz,

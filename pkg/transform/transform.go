@@ -8,9 +8,12 @@ package transform
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mirrorset/mirrorset/pkg/check"
 	"github.com/mirrorset/mirrorset/pkg/config"
@@ -72,8 +75,15 @@ func Run(cfg config.Config, in []*mirror.Set) Output { return RunBeside(cfg, in,
 // entries and the objects its NodePools embed reach the same nodes.
 func RunBeside(cfg config.Config, in []*mirror.Set, beside map[string][][]string) Output {
 	r := &run{cfg: cfg, origin: map[*mirror.Set]*mirror.Set{}, converted: map[*mirror.Set]bool{}, beside: beside}
-	r.checkInput(in)
+	// The entries' checks, the longest part of checkInput, run beside
+	// convert; their results come first, as if they had run first (they
+	// hold no info results, which alone convert counts).
+	entries := checkEntriesBeside(in)
 	work := r.convert(in)
+	converted := r.results
+	r.results = nil
+	r.checkInput(in, entries())
+	r.results = append(r.results, converted...)
 	if r.failed() {
 		return r.output(nil)
 	}
@@ -133,10 +143,12 @@ func (r *run) failed() bool {
 	return o.Failed()
 }
 
-func (r *run) checkInput(in []*mirror.Set) {
+// checkInput adds the results of the input's entries (check.Entries, one
+// list per set of in) and those of its names.
+func (r *run) checkInput(in []*mirror.Set, entries []result.Results) {
 	seen := map[mirror.Kind]map[string]*mirror.Set{}
-	for _, s := range in {
-		r.add(check.Entries(s)...)
+	for i, s := range in {
+		r.add(entries[i]...)
 		if seen[s.Kind] == nil {
 			seen[s.Kind] = map[string]*mirror.Set{}
 		}
@@ -147,6 +159,39 @@ func (r *run) checkInput(in []*mirror.Set) {
 		seen[s.Kind][s.Name] = s
 	}
 }
+
+// checkEntriesBeside runs check.Entries on each set of in, on goroutines
+// of their own a chunk of sets at a time when in is long, and returns what
+// waits for the results, one list per set.
+func checkEntriesBeside(in []*mirror.Set) (wait func() []result.Results) {
+	out := make([]result.Results, len(in))
+	if len(in) < 2*checkChunk {
+		for i, s := range in {
+			out[i] = check.Entries(s)
+		}
+		return func() []result.Results { return out }
+	}
+	chunks := (len(in) + checkChunk - 1) / checkChunk
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(2, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for k := int(next.Add(1) - 1); k < chunks; k = int(next.Add(1) - 1) {
+				for i := k * checkChunk; i < min((k+1)*checkChunk, len(in)); i++ {
+					out[i] = check.Entries(in[i])
+				}
+			}
+		})
+	}
+	return func() []result.Results {
+		wg.Wait()
+		return out
+	}
+}
+
+// checkChunk is how many sets a goroutine of checkEntriesBeside takes at a
+// time.
+const checkChunk = 128
 
 func fileNote(s *mirror.Set) string {
 	if s.File == "" {
