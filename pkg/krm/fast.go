@@ -33,7 +33,8 @@ func runFast(l *resourcelist.List, inputBytes int64, read predecoded, tune bool,
 	block := make([]entry, len(l.Items)) // one allocation for all
 	entries := make([]*entry, len(l.Items))
 	for i, it := range l.Items {
-		block[i] = entry{apiVersion: it.APIVersion, kind: it.Kind, item: it, budget: budget, pre: read.sets[it.Index], lines: read.lines[it.Index]}
+		at := read.at(it.Index)
+		block[i] = entry{apiVersion: it.APIVersion, kind: it.Kind, item: it, budget: budget, pre: at.set, lines: at.lines}
 		entries[i] = &block[i]
 	}
 	p, results, err := decide(l.FunctionConfig, entries, read.strs, l.ReleaseItems)
