@@ -2,6 +2,8 @@ package registriesconf
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/BurntSushi/toml"
 	"github.com/containers/image/v5/pkg/sysregistriesv2"
@@ -25,8 +27,9 @@ type Edited struct {
 }
 
 // Edit returns the Edited form of what Render renders from sets and opts.
+// It gives the MCO's renderer each kind's entries once (see distinct).
 func Edit(sets []mirror.Set, opts Options) (*Edited, error) {
-	in, err := prepare(sets, opts)
+	in, err := prepare(distinct(sets), opts)
 	if err != nil {
 		return nil, err
 	}
@@ -75,4 +78,58 @@ func prepare(sets []mirror.Set, opts Options) (*prepared, error) {
 // entries still counts.
 func (in *prepared) writes() bool {
 	return in.insecure != nil || in.lists.registriesBlocked != nil || len(in.icsp) != 0 || len(in.idms) != 0 || len(in.itms) != 0
+}
+
+// distinct returns, for each kind among sets, one set of that kind holding
+// its distinct entries that name a mirror other than the source, in the
+// order they first come. The MCO's renderer (EditRegistriesConfig, and the
+// payload check's rendering in blockedAndAllowed) reads the mirror objects
+// only through its merge of their entries (mergedDigestMirrorSets,
+// mergedTagMirrorSets), which skips an entry without such a mirror, notes
+// a source never contacted if any entry of it says so, and sorts each
+// source's mirrors from the set of edges its lists make (topoGraph keeps
+// them in maps; Sorted orders by name where the edges leave a choice): an
+// entry that repeats one before it, in any object, adds nothing. Whether
+// the renderer writes the file at all (prepared.writes) asks only whether
+// there is an object of a kind, which one set of each kind keeps. A list
+// of a hundred thousand items repeats each source's few lists thousands of
+// times.
+func distinct(sets []mirror.Set) []mirror.Set {
+	type key struct {
+		kind    mirror.Kind
+		source  string
+		policy  mirror.Policy
+		mirrors string
+	}
+	seen := map[key]bool{}
+	var out []mirror.Set
+	at := map[mirror.Kind]int{} // the kind's set in out
+	var b strings.Builder
+	for i := range sets {
+		s := &sets[i]
+		j, ok := at[s.Kind]
+		if !ok {
+			j = len(out)
+			at[s.Kind] = j
+			out = append(out, mirror.Set{Kind: s.Kind, Name: s.Name, Item: s.Item, File: s.File, FileIndex: s.FileIndex})
+		}
+		for _, e := range s.Entries {
+			if !e.HasRealMirror() {
+				continue
+			}
+			b.Reset()
+			for _, m := range e.Mirrors {
+				b.WriteString(strconv.Itoa(len(m)))
+				b.WriteByte(':')
+				b.WriteString(m)
+			}
+			k := key{s.Kind, e.Source, e.Policy, b.String()}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			out[j].Entries = append(out[j].Entries, e)
+		}
+	}
+	return out
 }
