@@ -51,3 +51,40 @@ func TestCheckResultsSideBySide(t *testing.T) {
 		}
 	}
 }
+
+// TestNodeOrderSideBySide gives Run sources enough that the node's order
+// of their lists is worked out beside the consolidation, and checks that
+// its warnings still come in the order of the sources, before the
+// consolidation's results.
+func TestNodeOrderSideBySide(t *testing.T) {
+	t.Parallel()
+	var in []*mirror.Set
+	for i := range 200 {
+		// The node sorts m-a before m-b, which the two objects list the
+		// other way round one after the other.
+		for j, m := range []string{"m-b.example.com/app", "m-a.example.com/app"} {
+			in = append(in, &mirror.Set{Kind: mirror.IDMS, Name: fmt.Sprintf("s-%d-%d", i, j), Item: len(in),
+				Entries: []mirror.Entry{{Source: fmt.Sprintf("quay.io/org/app-%d", i), Mirrors: []string{m}}}})
+		}
+	}
+	for range 20 {
+		out := transform.Run(config.Config{Consolidate: true}, in)
+		var order []string // "w" a node order warning, "i" a merge's info, in turn
+		for _, r := range out.Results {
+			switch {
+			case r.Severity == result.Warning && strings.Contains(r.Message, "the node tries the digest mirrors of source"):
+				if want := fmt.Sprintf("source %q", fmt.Sprintf("quay.io/org/app-%d", len(order))); !strings.Contains(r.Message, want) {
+					t.Fatalf("warning %d names another source than %s: %s", len(order), want, r.Message)
+				}
+				order = append(order, "w")
+			case r.Severity == result.Info && strings.Contains(r.Message, "entries for source"):
+				order = append(order, "i")
+			}
+		}
+		// Past maxInfo the merges' infos are only counted.
+		got := strings.Join(order, "")
+		if rest, ok := strings.CutPrefix(got, strings.Repeat("w", 200)); !ok || rest == "" || strings.Trim(rest, "i") != "" {
+			t.Fatalf("results in the order %s, want 200 warnings, then infos", got)
+		}
+	}
+}

@@ -92,10 +92,17 @@ func RunBeside(cfg config.Config, in []*mirror.Set, beside map[string][][]string
 	if r.failed() {
 		return r.output(nil)
 	}
-	r.warnNodeOrder(work)
+	// The node's order of each source's lists is worked out beside the
+	// consolidation, which changes no list and no name that it reads; its
+	// warnings come first, as if it had run first (they are not info
+	// results, which alone consolidate counts).
+	nodeOrder := nodeOrderWarnings(work)
+	prior := r.results
+	r.results = nil
 	// With consolidate off, entries that repeat a mirror (the API rejects
 	// them) are still rewritten, in the node's order.
 	work = r.consolidate(work, !cfg.Consolidate)
+	r.results = append(append(prior, nodeOrder()...), r.results...)
 	var created map[*mirror.Set]bool
 	if cfg.Layout == config.LayoutPerRegistry {
 		work, created = r.regroup(work)
@@ -322,63 +329,85 @@ func noPolicy(p policy.Place) string {
 	return ""
 }
 
-// warnNodeOrder warns where the node tries the mirrors of a source in
+// nodeOrderWarnings warns where the node tries the mirrors of a source in
 // another order than the objects list them one after the other: the node
 // sorts them (by name where the lists say nothing), it does not follow the
 // order of the objects. Lists that contradict each other get their own
-// warning from consolidation.
-func (r *run) warnNodeOrder(work []*mirror.Set) {
+// warning from consolidation. It reads work's lists now, and works out the
+// orders on a goroutine of its own when they are many; wait returns the
+// warnings.
+func nodeOrderWarnings(work []*mirror.Set) (wait func() result.Results) {
 	type key struct {
 		pool   mirror.Pool
 		source string
 	}
 	type group struct {
+		key   key
 		first *mirror.Set
 		lists [][]string
 		sets  []*mirror.Set
 	}
-	groups := map[key]*group{}
-	var order []key
+	at := map[key]int{}
+	var groups []*group
+	several := 0 // groups of more than one list
 	for _, s := range work {
 		for _, e := range s.Entries {
 			if !e.HasRealMirror() {
 				continue
 			}
 			k := key{s.Kind.Pool(), e.Source}
-			g := groups[k]
-			if g == nil {
-				g = &group{first: s}
-				groups[k] = g
-				order = append(order, k)
+			i, ok := at[k]
+			if !ok {
+				i = len(groups)
+				at[k] = i
+				groups = append(groups, &group{key: k, first: s})
 			}
-			g.lists = append(g.lists, e.Mirrors)
+			g := groups[i]
+			if g.lists = append(g.lists, e.Mirrors); len(g.lists) == 2 {
+				several++
+			}
 			g.sets = append(g.sets, s)
 		}
 	}
-	for _, k := range order {
-		g := groups[k]
-		if len(g.lists) < 2 {
-			continue
-		}
-		node, looped := consolidate.NodeOrder(k.source, g.lists)
-		if looped {
-			continue
-		}
-		var listed []string
-		seen := map[string]bool{k.source: true}
-		for _, l := range g.lists {
-			for _, m := range l {
-				if !seen[m] {
-					seen[m] = true
-					listed = append(listed, m)
+	warn := func() result.Results {
+		var rs result.Results
+		for _, g := range groups {
+			if len(g.lists) < 2 {
+				continue
+			}
+			k := g.key
+			node, looped := consolidate.NodeOrder(k.source, g.lists)
+			if looped {
+				continue
+			}
+			var listed []string
+			seen := map[string]bool{k.source: true}
+			for _, l := range g.lists {
+				for _, m := range l {
+					if !seen[m] {
+						seen[m] = true
+						listed = append(listed, m)
+					}
 				}
 			}
+			if strings.Join(node, "\n") != strings.Join(listed, "\n") {
+				rs = append(rs, check.Result(result.Warning, g.first, "", fmt.Sprintf("the node tries the %s mirrors of source %q as %s, not in the order %s lists them (%s): it sorts them by the lists' own order, then by name", k.pool, k.source, list(node), refs(g.sets), list(listed))))
+			}
 		}
-		if strings.Join(node, "\n") != strings.Join(listed, "\n") {
-			r.add(check.Result(result.Warning, g.first, "", fmt.Sprintf("the node tries the %s mirrors of source %q as %s, not in the order %s lists them (%s): it sorts them by the lists' own order, then by name", k.pool, k.source, list(node), refs(g.sets), list(listed))))
-		}
+		return rs
 	}
+	if several < besideGroups {
+		rs := warn()
+		return func() result.Results { return rs }
+	}
+	done := make(chan result.Results, 1)
+	go func() { done <- warn() }()
+	return func() result.Results { return <-done }
 }
+
+// besideGroups is how many sources of several lists make
+// nodeOrderWarnings work on a goroutine of its own.
+const besideGroups = 64
 
 func (r *run) consolidate(work []*mirror.Set, keepEntries bool) []*mirror.Set {
 	fixed := map[string][][]string{}
