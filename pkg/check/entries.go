@@ -43,13 +43,20 @@ func fieldPrefix(field string) string {
 func Entries(s *mirror.Set) result.Results {
 	var rs result.Results
 	for i, e := range s.Entries {
-		field := s.EntryField(i)
+		// The entry's path, made only for a result: most entries have none.
+		var entryField string
+		field := func() string {
+			if entryField == "" {
+				entryField = s.EntryField(i)
+			}
+			return entryField
+		}
 		if why := invalidSource(e.Source); why != "" {
-			rs = append(rs, Result(result.Error, s, field+".source", fmt.Sprintf("%q is not a valid source: %s; %s", e.Source, why, sourceForm)))
+			rs = append(rs, Result(result.Error, s, field()+".source", fmt.Sprintf("%q is not a valid source: %s; %s", e.Source, why, sourceForm)))
 		}
 		for j, m := range e.Mirrors {
 			if why := invalidMirror(m); why != "" {
-				rs = append(rs, Result(result.Error, s, fmt.Sprintf("%s.mirrors[%d]", field, j), fmt.Sprintf("%q is not a valid mirror: %s; %s", m, why, mirrorForm)))
+				rs = append(rs, Result(result.Error, s, fmt.Sprintf("%s.mirrors[%d]", field(), j), fmt.Sprintf("%q is not a valid mirror: %s; %s", m, why, mirrorForm)))
 			}
 		}
 		switch e.Policy {
@@ -59,27 +66,27 @@ func Entries(s *mirror.Set) result.Results {
 			if fix := policySpelling(string(e.Policy)); fix != "" {
 				msg += fmt.Sprintf(" (did you mean %s?)", fix)
 			}
-			rs = append(rs, Result(result.Error, s, field+".mirrorSourcePolicy", msg))
+			rs = append(rs, Result(result.Error, s, field()+".mirrorSourcePolicy", msg))
 		}
 		if e.Policy == mirror.NeverContactSource && contains(e.Mirrors, e.Source) {
-			rs = append(rs, Result(result.Error, s, field, fmt.Sprintf("cannot set mirrorSourcePolicy: NeverContactSource if the source %q is one of the mirrors; remove it from mirrors", e.Source)))
+			rs = append(rs, Result(result.Error, s, field(), fmt.Sprintf("cannot set mirrorSourcePolicy: NeverContactSource if the source %q is one of the mirrors; remove it from mirrors", e.Source)))
 		}
 		if !e.HasRealMirror() {
-			rs = append(rs, Result(result.Warning, s, field, fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s; list a mirror other than the source, or remove the entry", e.Source, policyToo(e))))
+			rs = append(rs, Result(result.Warning, s, field(), fmt.Sprintf("source %q has no mirror other than itself: the node ignores this entry%s; list a mirror other than the source, or remove the entry", e.Source, policyToo(e))))
 		}
 		if contains(e.Mirrors, e.Source) && e.HasRealMirror() && e.Policy != mirror.NeverContactSource {
 			msg := fmt.Sprintf("the source %q is listed as its own last mirror: the node tries it last anyway; consolidate removes it", e.Source)
 			if e.Mirrors[len(e.Mirrors)-1] != e.Source {
 				msg = fmt.Sprintf("the source %q is listed as one of its own mirrors: the node contacts the source there, before the mirrors after it", e.Source)
 			}
-			rs = append(rs, Result(result.Warning, s, field+".mirrors", msg))
+			rs = append(rs, Result(result.Warning, s, field()+".mirrors", msg))
 		}
 		if d := duplicates(e.Mirrors); len(d) > 0 {
 			msg := "the API rejects duplicates in ImageDigestMirrorSet and ImageTagMirrorSet; consolidate removes them"
 			if s.Kind == mirror.ICSP {
 				msg = "ImageDigestMirrorSet and ImageTagMirrorSet reject duplicates; consolidate removes them"
 			}
-			rs = append(rs, Result(result.Warning, s, field+".mirrors", fmt.Sprintf("duplicate mirrors %s: %s", quoteAll(d), msg)))
+			rs = append(rs, Result(result.Warning, s, field()+".mirrors", fmt.Sprintf("duplicate mirrors %s: %s", quoteAll(d), msg)))
 		}
 	}
 	return rs
