@@ -103,6 +103,20 @@ func oneLineBytes(v []byte) ([]byte, bool) {
 // annotation: only a parse tells then. The KRM check counts the findings
 // it does not show from Scan, and parses the items it names.
 func Scan(raw []byte, apiVersion, kind string) (refs []Ref, ok bool) {
+	var sc Scanner
+	return sc.Scan(raw, apiVersion, kind)
+}
+
+// Scanner is Scan with the room for its frames and keys kept from one
+// call to the next: a goroutine that scans many items keeps one, and its
+// scans allocate only what they return. Its zero value is ready for use.
+type Scanner struct {
+	stack []frame
+	keys  [][]byte
+}
+
+// Scan is the package's Scan.
+func (sc *Scanner) Scan(raw []byte, apiVersion, kind string) (refs []Ref, ok bool) {
 	gk := groupKind{groupOf(apiVersion), kind}
 	var targets []string // paths Find reads, joined by \x00
 	if path, ok := imageFields[gk]; ok {
@@ -118,10 +132,17 @@ func Scan(raw []byte, apiVersion, kind string) (refs []Ref, ok bool) {
 		ref         Ref
 	}
 	var all []found
-	// Room for the frames and keys of common objects, allocated once.
-	var frames [16]frame
-	var keys [48][]byte
-	s := scanner{stack: frames[:0], keys: keys[:0]}
+	if sc.stack == nil {
+		// Room for the frames and keys of common objects.
+		sc.stack, sc.keys = make([]frame, 0, 16), make([][]byte, 0, 48)
+	}
+	s := scanner{stack: sc.stack[:0], keys: sc.keys[:0]}
+	defer func() {
+		// Keep what grew, without the item's bytes.
+		sc.stack, sc.keys = s.stack[:0], s.keys[:0]
+		clear(sc.stack[:cap(sc.stack)])
+		clear(sc.keys[:cap(sc.keys)])
+	}()
 	err := s.run(raw, func(path []string, value string) bool {
 		joined := strings.Join(path, "\x00")
 		if joined == "metadata\x00annotations\x00"+localConfigKey {

@@ -142,7 +142,7 @@ type look struct {
 // items read again.
 func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelist.Item)) []look {
 	looks := make([]look, len(holders))
-	one := func(i int, reread []*resourcelist.Item) []*resourcelist.Item {
+	one := func(i int, reread []*resourcelist.Item, sc *imagepull.Scanner) []*resourcelist.Item {
 		e := holders[i]
 		if e.node != nil {
 			looks[i].parse = true
@@ -158,7 +158,7 @@ func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelis
 			release(reread)
 			reread = reread[:0]
 		}
-		refs, ok := imagepull.Scan(e.item.Raw(), e.apiVersion, e.kind)
+		refs, ok := sc.Scan(e.item.Raw(), e.apiVersion, e.kind)
 		if !ok {
 			looks[i].parse = true
 			return reread
@@ -177,13 +177,14 @@ func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelis
 	for range workers {
 		wg.Go(func() {
 			reread := make([]*resourcelist.Item, 0, releaseEvery) // since the last release
+			var sc imagepull.Scanner
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= chunks {
 					return
 				}
 				for i := k * lookChunk; i < min((k+1)*lookChunk, len(holders)); i++ {
-					if reread = one(i, reread); looks[i].err != nil {
+					if reread = one(i, reread, &sc); looks[i].err != nil {
 						break
 					}
 				}
