@@ -90,13 +90,15 @@ func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *
 		return nil
 	}
 	asItCame := false
+	outputs, stop := p.outputsAhead()
+	defer stop()
 	for i, e := range p.entries {
 		var nodes []*yaml.RNode
 		if asItCame {
 			nodes = []*yaml.RNode{nil}
 		} else {
 			var err error
-			if nodes, err = p.outputs(i); err != nil {
+			if nodes, err = outputs(i); err != nil {
 				*results = append(*results, &result.Result{Severity: result.Error, Message: "writing the output: " + err.Error()})
 				asItCame, nodes = true, []*yaml.RNode{nil}
 			}
@@ -129,6 +131,66 @@ func writeItems(w *resourcelist.Writer, l *resourcelist.List, p *plan, results *
 	}
 	return nil
 }
+
+// outputsAhead returns what gives plan.outputs of each entry in turn,
+// from 0 on, and what stops the work beside it. On a list of many
+// entries the outputs are made on a goroutine of their own, a batch ahead
+// of the writer: the parses and conversions of the owned items run beside
+// the writing of the items before them. outputs claims the entries' file
+// indexes in their order (placeOutputs), which one goroutine keeps; it
+// stops after an error, which writeItems stops at.
+func (p *plan) outputsAhead() (outputs func(i int) ([]*yaml.RNode, error), stop func()) {
+	if len(p.entries) < aheadFrom {
+		return p.outputs, func() {}
+	}
+	type made struct {
+		nodes []*yaml.RNode
+		err   error
+	}
+	batches := make(chan []made, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(batches)
+		batch := make([]made, 0, aheadBatch)
+		for i := range p.entries {
+			nodes, err := p.outputs(i)
+			batch = append(batch, made{nodes, err})
+			if len(batch) == aheadBatch || err != nil || i == len(p.entries)-1 {
+				select {
+				case batches <- batch:
+				case <-done:
+					return
+				}
+				if err != nil {
+					return
+				}
+				batch = make([]made, 0, aheadBatch)
+			}
+		}
+	}()
+	var batch []made
+	next := 0 // the entry of batch[0]
+	outputs = func(i int) ([]*yaml.RNode, error) {
+		for i-next >= len(batch) {
+			next += len(batch)
+			b, ok := <-batches
+			if !ok {
+				return nil, fmt.Errorf("no output made for item %d", i)
+			}
+			batch = b
+		}
+		m := batch[i-next]
+		return m.nodes, m.err
+	}
+	return outputs, func() { close(done) }
+}
+
+// aheadFrom is how many entries a list has from which outputsAhead works
+// beside the writer; aheadBatch how many entries' outputs go at once.
+const (
+	aheadFrom  = 512
+	aheadBatch = 64
+)
 
 // tuning is held by the run that sets the collector's settings
 // (fewerCollections, limitMemory), which are the process's: a run beside it
