@@ -2,6 +2,7 @@ package registriesconf
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -96,15 +97,13 @@ func (in *prepared) writes() bool {
 // times.
 func distinct(sets []mirror.Set) []mirror.Set {
 	type key struct {
-		kind    mirror.Kind
-		source  string
-		policy  mirror.Policy
-		mirrors string
+		kind   mirror.Kind
+		source string
+		policy mirror.Policy
 	}
-	seen := map[key]bool{}
+	seen := map[key]*distinctLists{}
 	var out []mirror.Set
 	at := map[mirror.Kind]int{} // the kind's set in out
-	var b strings.Builder
 	for i := range sets {
 		s := &sets[i]
 		j, ok := at[s.Kind]
@@ -117,19 +116,64 @@ func distinct(sets []mirror.Set) []mirror.Set {
 			if !e.HasRealMirror() {
 				continue
 			}
-			b.Reset()
-			for _, m := range e.Mirrors {
-				b.WriteString(strconv.Itoa(len(m)))
-				b.WriteByte(':')
-				b.WriteString(m)
+			k := key{s.Kind, e.Source, e.Policy}
+			d := seen[k]
+			if d == nil {
+				d = &distinctLists{}
+				seen[k] = d
 			}
-			k := key{s.Kind, e.Source, e.Policy, b.String()}
-			if seen[k] {
-				continue
+			if d.add(e.Mirrors) {
+				out[j].Entries = append(out[j].Entries, e)
 			}
-			seen[k] = true
-			out[j].Entries = append(out[j].Entries, e)
 		}
 	}
 	return out
+}
+
+// distinctLists are the lists of mirrors met for one source: compared one
+// by one while they are few, as a source's lists usually are, and by a
+// key of each past that.
+type distinctLists struct {
+	few  [][]string
+	many map[string]bool
+}
+
+// add reports whether l is new, and records it.
+func (d *distinctLists) add(l []string) bool {
+	if d.many == nil {
+		for _, f := range d.few {
+			if slices.Equal(f, l) {
+				return false
+			}
+		}
+		if d.few = append(d.few, l); len(d.few) <= fewLists {
+			return true
+		}
+		d.many = map[string]bool{}
+		for _, f := range d.few {
+			d.many[listKey(f)] = true
+		}
+		d.few = nil
+		return true
+	}
+	k := listKey(l)
+	if d.many[k] {
+		return false
+	}
+	d.many[k] = true
+	return true
+}
+
+// fewLists is how many lists distinctLists compares one by one.
+const fewLists = 16
+
+// listKey is l as one string, each mirror after its length.
+func listKey(l []string) string {
+	var b strings.Builder
+	for _, m := range l {
+		b.WriteString(strconv.Itoa(len(m)))
+		b.WriteByte(':')
+		b.WriteString(m)
+	}
+	return b.String()
 }

@@ -85,3 +85,30 @@ func TestEditOfDistinctEntries(t *testing.T) {
 		t.Fatalf("of 1000 cases %d rendered, %d of them with fewer entries for the renderer", rendered, fewer)
 	}
 }
+
+// TestDistinctLists adds lists with repeats, past the few that are
+// compared one by one, and requires that exactly the first of each is new.
+func TestDistinctLists(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(5, 6))
+	var d distinctLists
+	seen := map[string]bool{}
+	news := 0
+	for range 2000 {
+		var l []string
+		for range r.IntN(4) {
+			l = append(l, []string{"a", "b", "c", "ab", ""}[r.IntN(5)])
+		}
+		k := fmt.Sprintf("%q", l)
+		if got, want := d.add(l), !seen[k]; got != want {
+			t.Fatalf("add(%q) = %v, want %v", l, got, want)
+		}
+		if !seen[k] {
+			news++
+		}
+		seen[k] = true
+	}
+	if news <= fewLists || d.many == nil {
+		t.Fatalf("%d lists were new: the test does not pass the few compared one by one", news)
+	}
+}
