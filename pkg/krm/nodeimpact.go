@@ -52,10 +52,12 @@ func unchangedByTransform(in []*mirror.Set, outs []transform.Out) bool {
 // does to the nodes, by the MCO's newest rules and the policies of the
 // MachineConfiguration named cluster. out is the output's rendering when
 // another step makes it (nodeView, or decideAll for the image check), else
-// nil. It renders only what it must: nothing when the transform changed
-// nothing, and the MCO's edited structures (no checks, no encoding)
-// before the full rendering, which it needs only when the two differ.
-func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Image, policies []nodeimpact.FilePolicy, out *rendering) (*result.Result, error) {
+// nil; pre, when not nil, gives the input's prerendering, nil when there is
+// none (see prerender). It renders only what it must: nothing when the
+// transform changed nothing, and the MCO's edited structures (no checks, no
+// encoding) before the full rendering, which it needs only when the two
+// differ.
+func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Image, policies []nodeimpact.FilePolicy, out *rendering, pre func() *registriesconf.Prerendered) (*result.Result, error) {
 	info := func(msg string) *result.Result { return &result.Result{Severity: result.Info, Message: msg} }
 	if unchangedByTransform(in, outs) {
 		return info(nodesUnchanged), nil
@@ -66,9 +68,17 @@ func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Imag
 	var before, after *registriesconf.Edited
 	var errIn, errOut error
 	var outRes *registriesconf.Result
+	editIn := func() (*registriesconf.Edited, error) {
+		if pre != nil {
+			if p := pre(); p != nil {
+				return p.Edited(), nil
+			}
+		}
+		return registriesconf.Edit(inSets, opts)
+	}
 	if out != nil {
 		// The input's side while the output's renders.
-		before, errIn = registriesconf.Edit(inSets, opts)
+		before, errIn = editIn()
 		if outRes = out.wait(); outRes != nil && outRes.Edited != nil {
 			after = outRes.Edited
 		} else {
@@ -81,7 +91,7 @@ func nodeImpact(in []*mirror.Set, outs []transform.Out, img *registriesconf.Imag
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			before, errIn = registriesconf.Edit(inSets, opts)
+			before, errIn = editIn()
 		}()
 		after, errOut = registriesconf.Edit(outSets, opts)
 		<-done

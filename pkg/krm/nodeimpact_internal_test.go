@@ -13,7 +13,8 @@ import (
 
 // The nodes result is the same whether nodeImpact renders the output
 // itself, takes the rendering another step made, or is told that the
-// rendering failed.
+// rendering failed, and whether it takes the input's side from a
+// prerendering or not.
 func TestNodeImpactTakesTheRendering(t *testing.T) {
 	t.Parallel()
 	never := config.Default()
@@ -34,15 +35,21 @@ func TestNodeImpactTakesTheRendering(t *testing.T) {
 				}
 				for ii, img := range images {
 					name := fmt.Sprintf("config %d, %s, seed %d, image %d", ci, k, seed, ii)
-					want, wantErr := nodeImpact(sets, out.Outs, img, nil, nil)
+					want, wantErr := nodeImpact(sets, out.Outs, img, nil, nil, nil)
 					res, err := registriesconf.Render(outputSets(out.Outs), registriesconf.Options{Image: img})
 					if err != nil {
 						t.Fatalf("%s: %v", name, err)
 					}
-					for _, r := range []*rendering{{done: done, res: res}, {done: done}} {
-						got, err := nodeImpact(sets, out.Outs, img, nil, r)
-						if fmt.Sprint(err) != fmt.Sprint(wantErr) || (got == nil) != (want == nil) || got != nil && got.Message != want.Message {
-							t.Errorf("%s, rendered %v: got %v, %v; want %v, %v", name, r.res != nil, got, err, want, wantErr)
+					pre := registriesconf.Prerender(mirror.Values(sets), registriesconf.Options{Image: img})
+					if pre == nil {
+						t.Fatalf("%s: no prerendering of the input", name)
+					}
+					for _, r := range []*rendering{nil, {done: done, res: res}, {done: done}} {
+						for _, p := range []func() *registriesconf.Prerendered{nil, func() *registriesconf.Prerendered { return pre }} {
+							got, err := nodeImpact(sets, out.Outs, img, nil, r, p)
+							if fmt.Sprint(err) != fmt.Sprint(wantErr) || (got == nil) != (want == nil) || got != nil && got.Message != want.Message {
+								t.Errorf("%s, rendered %v, prerendered %v: got %v, %v; want %v, %v", name, r != nil && r.res != nil, p != nil, got, err, want, wantErr)
+							}
 						}
 					}
 					if want != nil {

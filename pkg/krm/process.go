@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -186,6 +187,7 @@ func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string, release
 	if result.Failed(results) {
 		return nil, results, nil
 	}
+	pre := prerender(sets, img)
 	out := transform.Run(cfg, sets)
 	results = append(results, out.Results...)
 	if out.Failed() {
@@ -222,14 +224,19 @@ func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string, release
 	if len(sets) > 0 {
 		go func() {
 			defer close(nodesDone)
-			nodes, nodesErr = nodesResults(entries, sets, out.Outs, img, shared)
+			nodes, nodesErr = nodesResults(entries, sets, out.Outs, img, shared, pre)
 		}()
 	} else {
 		close(nodesDone)
 	}
 	if shared != nil {
 		if rendered == nil {
-			shared.res, _ = registriesconf.Render(outputSets(out.Outs), registriesconf.Options{Image: img})
+			outSets := outputSets(out.Outs)
+			if res, ok := pre().Reuse(outSets); ok {
+				shared.res = res
+			} else {
+				shared.res, _ = registriesconf.Render(outSets, registriesconf.Options{Image: img})
+			}
 		}
 		close(shared.done)
 		rendered = shared.res
@@ -266,6 +273,25 @@ func decideAll(fc *yaml.RNode, entries []*entry, strs map[string]string, release
 	}
 	return p, results, nil
 }
+
+// prerender renders the input's mirror objects beside the transform, when
+// they are many, and returns what waits for the rendering (nil when there
+// is none, see registriesconf.Prerender): the output's objects, merged as
+// the input's are (the usual case), take it without the MCO's renderer,
+// whose cost grows as the square of the sources, and the nodes result
+// takes the input's side from it.
+func prerender(sets []*mirror.Set, img *registriesconf.Image) (wait func() *registriesconf.Prerendered) {
+	if len(sets) < prerenderFrom {
+		return func() *registriesconf.Prerendered { return nil }
+	}
+	done := make(chan *registriesconf.Prerendered, 1)
+	go func() { done <- registriesconf.Prerender(mirror.Values(sets), registriesconf.Options{Image: img}) }()
+	return sync.OnceValue(func() *registriesconf.Prerendered { return <-done })
+}
+
+// prerenderFrom is how many mirror objects a list holds from which
+// prerender renders them.
+const prerenderFrom = 32
 
 // intern makes the sources and mirrors of s share their strings with those
 // of the sets before, and its lists exactly as long as they are: sources
@@ -557,7 +583,7 @@ func flattenLists(entries []*entry) ([]*entry, []string, error) {
 // MachineConfiguration named cluster among the entries, and a warning when
 // that object cannot be read. err is a failure to parse an item (the fast
 // path's).
-func nodesResults(entries []*entry, sets []*mirror.Set, outs []transform.Out, img *registriesconf.Image, out *rendering) (result.Results, error) {
+func nodesResults(entries []*entry, sets []*mirror.Set, outs []transform.Out, img *registriesconf.Image, out *rendering, pre func() *registriesconf.Prerendered) (result.Results, error) {
 	var rs result.Results
 	var policies []nodeimpact.FilePolicy
 	if !unchangedByTransform(sets, outs) {
@@ -582,7 +608,7 @@ func nodesResults(entries []*entry, sets []*mirror.Set, outs []transform.Out, im
 			policies = p
 		}
 	}
-	r, err := nodeImpact(sets, outs, img, policies, out)
+	r, err := nodeImpact(sets, outs, img, policies, out, pre)
 	if err != nil {
 		return append(rs, &result.Result{Severity: result.Error, Message: "the Machine Config Operator would render no registries.conf from the output, and the MachineConfigPool would degrade: " + err.Error()}), nil
 	}
