@@ -98,15 +98,18 @@ func (l *List) Release() {
 }
 
 // ReleaseItems gives back the pages of the slabs that hold items, which a
-// caller has read again; as Release, for a few items.
+// caller has read again, in the list's order; as Release, for a few items.
+// The slab of the last item stays: the caller reads on from there, and
+// giving it back would cost the pages' faults again, and a flush of the
+// other cores' address caches, for each few items.
 func (l *List) ReleaseItems(items []*Item) {
 	s := l.spool
-	if s == nil {
+	if s == nil || len(items) == 0 {
 		return
 	}
-	last := -1
+	keep, last := s.slabOf(items[len(items)-1].Index), -1
 	for _, it := range items {
-		if k := s.slabOf(it.Index); k >= 0 && k != last {
+		if k := s.slabOf(it.Index); k >= 0 && k != last && k != keep {
 			s.release(k, k+1)
 			last = k
 		}

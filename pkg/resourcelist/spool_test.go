@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -258,4 +260,65 @@ func TestSpoolThatCannotWrite(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestReleaseItemsKeepsTheLast checks which slabs ReleaseItems gives back:
+// those of the items, but for the slab of the last, where the caller reads
+// on. A slab given back has no page in memory; one kept keeps those read.
+func TestReleaseItemsKeepsTheLast(t *testing.T) {
+	needSpool(t)
+	var in bytes.Buffer
+	if err := gen.ResourceList(&in, gen.Default(3000)); err != nil {
+		t.Fatal(err)
+	}
+	l, err := readEach(&in, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	s := l.spool
+	if len(s.slabs) < 4 {
+		t.Fatalf("%d slabs: too few", len(s.slabs))
+	}
+	// Items of slabs 1, 2 and 3, read again, in order.
+	var items []*Item
+	for _, it := range l.Items {
+		if k := s.slabOf(it.Index); k >= 1 && k <= 3 {
+			_ = bytes.Count(it.Raw(), []byte("\n")) // its pages come in
+			items = append(items, it)
+		}
+	}
+	l.ReleaseItems(items)
+	for k, want := range map[int]bool{1: false, 2: false, 3: true} {
+		if got := resident(t, s.slabs[k]); got != want {
+			t.Errorf("slab %d has pages in memory: %v, want %v", k, got, want)
+		}
+	}
+}
+
+// resident reports whether any page of the mapping b is in the process's
+// memory: its Rss in /proc/self/smaps. (mincore tells the page cache's,
+// which keeps a file's pages that the process gave back.)
+func resident(t *testing.T, b []byte) bool {
+	t.Helper()
+	smaps, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		t.Skip(err)
+	}
+	at := uintptr(unsafe.Pointer(&b[0]))
+	in := false
+	for _, line := range strings.Split(string(smaps), "\n") {
+		var from, to uintptr
+		if n, _ := fmt.Sscanf(line, "%x-%x ", &from, &to); n == 2 {
+			if in = from <= at && at < to; in && (from != at || to-from > uintptr(cap(b)+os.Getpagesize())) {
+				t.Skip("the kernel merged the slab's mapping with another")
+			}
+			continue
+		}
+		if in && strings.HasPrefix(line, "Rss:") {
+			return strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(line, "Rss:"), "kB")) != "0"
+		}
+	}
+	t.Fatalf("no mapping at %x in /proc/self/smaps", at)
+	return false
 }
