@@ -74,7 +74,17 @@ func Run(cfg config.Config, in []*mirror.Set) Output { return RunBeside(cfg, in,
 // node's order of all of them, as it does for kept ICSPs. A HostedCluster's
 // entries and the objects its NodePools embed reach the same nodes.
 func RunBeside(cfg config.Config, in []*mirror.Set, beside map[string][][]string) Output {
-	r := &run{cfg: cfg, origin: map[*mirror.Set]*mirror.Set{}, converted: map[*mirror.Set]bool{}, beside: beside}
+	// The maps hold a key per set of some kinds: made to size, they are
+	// not built again as they grow (a tenth of a large list's transform).
+	kinds := map[mirror.Kind]int{}
+	for _, s := range in {
+		kinds[s.Kind]++
+	}
+	copies := len(in) - kinds[mirror.ICSP]
+	if cfg.KeepICSP {
+		copies = len(in)
+	}
+	r := &run{cfg: cfg, origin: make(map[*mirror.Set]*mirror.Set, copies), converted: make(map[*mirror.Set]bool, kinds[mirror.ICSP]), beside: beside, kinds: kinds}
 	// The entries' checks, the longest part of checkInput, run beside
 	// convert; their results come first, as if they had run first (they
 	// hold no info results, which alone convert counts).
@@ -120,6 +130,7 @@ type run struct {
 	origin    map[*mirror.Set]*mirror.Set // work set -> input set it copies
 	converted map[*mirror.Set]bool        // work sets made from an ICSP
 	beside    map[string][][]string       // digest lists of other objects the nodes get
+	kinds     map[mirror.Kind]int         // the input's sets, by kind
 	// infos counts the info results made; unlisted those past maxInfo,
 	// which info does not make, and fold counts.
 	infos, unlisted int
@@ -157,7 +168,7 @@ func (r *run) checkInput(in []*mirror.Set, entries []result.Results) {
 	for i, s := range in {
 		r.add(entries[i]...)
 		if seen[s.Kind] == nil {
-			seen[s.Kind] = map[string]*mirror.Set{}
+			seen[s.Kind] = make(map[string]*mirror.Set, r.kinds[s.Kind])
 		}
 		if first := seen[s.Kind][s.Name]; first != nil {
 			r.add(check.Result(result.Error, s, "metadata.name", fmt.Sprintf("a second %s named %q (the first is item %d%s); names must be unique", s.Kind, s.Name, first.Item, fileNote(first))))
@@ -210,7 +221,14 @@ func fileNote(s *mirror.Set) string {
 // convert copies the input sets into the working list, replacing each ICSP by
 // what it converts to.
 func (r *run) convert(in []*mirror.Set) []*mirror.Set {
-	existing := map[mirror.Kind]map[string]*mirror.Set{mirror.IDMS: {}, mirror.ITMS: {}}
+	tags := r.kinds[mirror.ITMS]
+	if r.cfg.TagMirrors {
+		tags += r.kinds[mirror.ICSP]
+	}
+	existing := map[mirror.Kind]map[string]*mirror.Set{
+		mirror.IDMS: make(map[string]*mirror.Set, r.kinds[mirror.IDMS]+r.kinds[mirror.ICSP]),
+		mirror.ITMS: make(map[string]*mirror.Set, tags),
+	}
 	for _, s := range in {
 		if s.Kind == mirror.IDMS || s.Kind == mirror.ITMS {
 			existing[s.Kind][s.Name] = s
