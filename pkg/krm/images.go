@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/mirrorset/mirrorset/pkg/config"
 	"github.com/mirrorset/mirrorset/pkg/explain"
 	"github.com/mirrorset/mirrorset/pkg/imagepull"
+	"github.com/mirrorset/mirrorset/pkg/mirror"
 	"github.com/mirrorset/mirrorset/pkg/registriesconf"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
 	"github.com/mirrorset/mirrorset/pkg/result"
@@ -52,7 +54,11 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 	if len(holders) == 0 || rendered == nil {
 		return nil, nil
 	}
+	// While containers/image loads the rendering, on one core, the items
+	// that likely hold a finding are read on the other (see scanAhead).
+	ahead := scanAhead(holders, outs, release)
 	c, err := imagepull.NewChecker(rendered.Conf, explain.Origins{Sets: outputSets(outs), Image: img})
+	ahead.stop()
 	if err != nil {
 		return result.Results{{Severity: result.Warning, Message: "the images were not checked: " + err.Error()}}, nil
 	}
@@ -64,7 +70,7 @@ func checkImages(cfg config.Config, img *registriesconf.Image, outs []transform.
 		refs    []imagepull.Ref
 		scanned bool
 	}
-	looks := lookAll(c, holders, release)
+	looks := lookAll(c, holders, release, ahead)
 	var held []holding
 	for i, e := range holders {
 		l := looks[i]
@@ -140,7 +146,7 @@ type look struct {
 // the list's order, as one pass would, and parses on one goroutine (the
 // parse's budget is the list's). release gives back the pages of the
 // items read again.
-func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelist.Item)) []look {
+func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelist.Item), ahead *scanned) []look {
 	looks := make([]look, len(holders))
 	one := func(i int, reread []*resourcelist.Item, sc *imagepull.Scanner) []*resourcelist.Item {
 		e := holders[i]
@@ -154,11 +160,14 @@ func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelis
 			looks[i].err = err
 			return reread
 		}
-		if reread = append(reread, e.item); len(reread) == releaseEvery && release != nil {
-			release(reread)
-			reread = reread[:0]
+		refs, ok, done := ahead.of(i)
+		if !done {
+			if reread = append(reread, e.item); len(reread) == releaseEvery && release != nil {
+				release(reread)
+				reread = reread[:0]
+			}
+			refs, ok = sc.Scan(e.item.Raw(), e.apiVersion, e.kind)
 		}
-		refs, ok := sc.Scan(e.item.Raw(), e.apiVersion, e.kind)
 		if !ok {
 			looks[i].parse = true
 			return reread
@@ -193,6 +202,128 @@ func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelis
 	}
 	wg.Wait()
 	return looks
+}
+
+// scanned is what scanAhead read: imagepull.Scan of the holders it chose,
+// among the first ones.
+type scanned struct {
+	refs [][]imagepull.Ref
+	ok   []bool
+	read []bool // the holder was scanned
+	cut  atomic.Bool
+	done chan struct{}
+}
+
+// scanAhead reads with imagepull.Scan, in the list's order, on a goroutine
+// of its own until stop, the holders whose image lines likely hold a
+// finding: a reference by tag under a source that has digest mirrors
+// only, a short name, or lines it cannot tell. Those lines, read while the
+// list was, say so without the rendering: lookAll, which asks the
+// rendering, takes the scans made, and makes the others. nil when the
+// holders are few.
+func scanAhead(holders []*entry, outs []transform.Out, release func([]*resourcelist.Item)) *scanned {
+	if len(holders) < scanAheadFrom {
+		return nil
+	}
+	digest, tags := map[string]bool{}, map[string]bool{}
+	for _, o := range outs {
+		for _, e := range o.Entries {
+			if e.HasRealMirror() {
+				if o.Kind.Pool() == mirror.TagPool {
+					tags[e.Source] = true
+				} else {
+					digest[e.Source] = true
+				}
+			}
+		}
+	}
+	s := &scanned{refs: make([][]imagepull.Ref, len(holders)), ok: make([]bool, len(holders)), read: make([]bool, len(holders)),
+		done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		var sc imagepull.Scanner
+		reread := make([]*resourcelist.Item, 0, releaseEvery)
+		for i, e := range holders {
+			if s.cut.Load() {
+				break
+			}
+			if e.node != nil || !likelyFinding(e, digest, tags) {
+				continue
+			}
+			if reread = append(reread, e.item); len(reread) == releaseEvery && release != nil {
+				release(reread)
+				reread = reread[:0]
+			}
+			s.refs[i], s.ok[i] = sc.Scan(e.item.Raw(), e.apiVersion, e.kind)
+			s.read[i] = true
+		}
+		if release != nil && len(reread) > 0 {
+			release(reread)
+		}
+	}()
+	return s
+}
+
+// scanAheadFrom is how many holders a list has from which scanAhead works.
+const scanAheadFrom = 256
+
+// stop ends scanAhead's work, and waits for it.
+func (s *scanned) stop() {
+	if s != nil {
+		s.cut.Store(true)
+		<-s.done
+	}
+}
+
+// of returns the scan of holder i, when scanAhead made it (after stop).
+func (s *scanned) of(i int) (refs []imagepull.Ref, ok, done bool) {
+	if s == nil || !s.read[i] {
+		return nil, false, false
+	}
+	return s.refs[i], s.ok[i], true
+}
+
+// likelyFinding reports whether e's image lines name an image by tag under
+// a source with digest mirrors and no tag mirrors (which the node pulls
+// from the source alone, or not at all), or a short name, or cannot be
+// read without a parse.
+func likelyFinding(e *entry, digest, tags map[string]bool) bool {
+	images, sure := e.imageLines()
+	if !sure {
+		return true
+	}
+	for _, image := range images {
+		name, byDigest := image, false
+		if i := strings.IndexByte(name, '@'); i >= 0 {
+			name, byDigest = name[:i], true
+		}
+		slash := strings.IndexByte(name, '/')
+		if slash < 0 || !strings.ContainsAny(name[:slash], ".:") && name[:slash] != "localhost" {
+			return true // a short name, or one the node completes
+		}
+		if i := strings.LastIndexByte(name, ':'); i > strings.LastIndexByte(name, '/') {
+			name = name[:i]
+		}
+		if byDigest {
+			continue
+		}
+		under := func(sources map[string]bool) bool {
+			for n := name; ; {
+				if sources[n] {
+					return true
+				}
+				i := strings.LastIndexByte(n, '/')
+				if i < 0 {
+					return false
+				}
+				n = n[:i]
+			}
+		}
+		if under(digest) && !under(tags) {
+			return true
+		}
+	}
+	return false
 }
 
 // lookChunk is how many holders a goroutine of lookAll takes at a time.
