@@ -38,14 +38,15 @@ func Prerender(sets []mirror.Set, opts Options) *Prerendered {
 	if opts.ReleaseImage != "" || len(sets) == 0 {
 		return nil
 	}
-	merge, ok := uniqueMerge(sets)
+	// The distinct entries merge and render alike (see distinct); the
+	// checks and warnings that read every entry run again in Reuse, on the
+	// sets it is given.
+	d := distinct(sets)
+	merge, ok := uniqueMerge(d)
 	if !ok {
 		return nil
 	}
-	// The distinct entries render alike (see distinct); the checks and
-	// warnings that read every entry run again in Reuse, on the sets it
-	// is given.
-	res, err := Render(distinct(sets), opts)
+	res, err := Render(d, opts)
 	if err != nil || !res.Rewritten || res.Edited == nil {
 		return nil
 	}
