@@ -140,9 +140,10 @@ func TestSpoolKeepsTheBytes(t *testing.T) {
 	}
 }
 
-// TestSlabOf checks that ReleaseItems finds the slab that holds an item's
-// bytes, from the items' indexes alone.
-func TestSlabOf(t *testing.T) {
+// spooledList reads a generated list of 3,000 items, which spools; the
+// test's end closes it.
+func spooledList(t *testing.T) *List {
+	t.Helper()
 	needSpool(t)
 	var in bytes.Buffer
 	if err := gen.ResourceList(&in, gen.Default(3000)); err != nil {
@@ -152,7 +153,14 @@ func TestSlabOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
+	t.Cleanup(func() { l.Close() })
+	return l
+}
+
+// TestSlabOf checks that ReleaseItems finds the slab that holds an item's
+// bytes, from the items' indexes alone.
+func TestSlabOf(t *testing.T) {
+	l := spooledList(t)
 	s := l.spool
 	inSlabs := 0
 	for _, it := range l.Items {
@@ -266,16 +274,7 @@ func TestSpoolThatCannotWrite(t *testing.T) {
 // those of the items, but for the slab of the last, where the caller reads
 // on. A slab given back has no page in memory; one kept keeps those read.
 func TestReleaseItemsKeepsTheLast(t *testing.T) {
-	needSpool(t)
-	var in bytes.Buffer
-	if err := gen.ResourceList(&in, gen.Default(3000)); err != nil {
-		t.Fatal(err)
-	}
-	l, err := readEach(&in, nil, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
+	l := spooledList(t)
 	s := l.spool
 	if len(s.slabs) < 4 {
 		t.Fatalf("%d slabs: too few", len(s.slabs))
