@@ -66,6 +66,11 @@ func TestReuseIsRender(t *testing.T) {
 		cfg := config.Default()
 		cfg.Consolidate = r.IntN(4) > 0
 		cfg.TagMirrors = r.IntN(4) == 0
+		cfg.KeepICSP = r.IntN(4) == 0
+		if r.IntN(4) == 0 {
+			cfg.Layout = config.LayoutPerRegistry
+		}
+		cfg.OnPolicyConflict = []string{config.ConflictError, config.ConflictStricter, config.ConflictLooser}[r.IntN(3)]
 		if r.IntN(4) == 0 {
 			cfg.DefaultMirrorSourcePolicy = mirror.NeverContactSource
 		}
