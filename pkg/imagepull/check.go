@@ -122,7 +122,7 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 	if v, ok := c.cached(image); ok {
 		return v, nil
 	}
-	if name, ok := explicitName(image); ok {
+	if name, ok := ExplicitName(image); ok {
 		// The common case of a list's images: no [[registry]] matches the
 		// name as written, which for a name with its host is the name the
 		// node matches (containers/image's FindRegistry on ref.Name()).
@@ -328,13 +328,13 @@ func isRefError(image string) bool {
 
 const noRules = "no mirror applies: pulled from its registry"
 
-// explicitName returns the repository of image as written (without tag or
+// ExplicitName returns the repository of image as written (without tag or
 // digest) when it starts with a registry host that the parse leaves as it
 // is: ok is false for short names and the Docker Hub names that the parse
 // rewrites (index.docker.io/..., docker.io/name to docker.io/library/name,
 // as docker/reference's splitDockerDomain does). A name docker.io/a/b
 // stays as it is.
-func explicitName(image string) (string, bool) {
+func ExplicitName(image string) (string, bool) {
 	name := image
 	if i := strings.IndexByte(name, '@'); i >= 0 {
 		name = name[:i]
@@ -362,7 +362,7 @@ func explicitName(image string) (string, bool) {
 }
 
 // plainRef reads image, whose repository as written is name (see
-// explicitName), when it is in a plain subset of the reference grammar of
+// ExplicitName), when it is in a plain subset of the reference grammar of
 // containers/image's docker/reference: a lower-case host with an optional
 // port, path components of lower-case letters and digits joined by one
 // '.', '_' or '-', and a tag or a sha256 digest or neither. It returns the

@@ -181,7 +181,7 @@ func checkMatchesExplain(t *testing.T, reverse bool) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if name, ok := explicitName(image); ok && brief.Status == NoRules && full.Status == Unparseable {
+				if name, ok := ExplicitName(image); ok && brief.Status == NoRules && full.Status == Unparseable {
 					// As Check says: a bad reference of a name that no
 					// registry matches is not looked at.
 					if reg, _ := c.p.FindRegistry(name); reg == nil {
@@ -210,9 +210,9 @@ func TestExplicitName(t *testing.T) {
 		"library/nginx":            "",
 		"nginx:1":                  "",
 	} {
-		got, ok := explicitName(image)
+		got, ok := ExplicitName(image)
 		if got != want || ok != (want != "") {
-			t.Errorf("explicitName(%q) = %q, %v; want %q", image, got, ok, want)
+			t.Errorf("ExplicitName(%q) = %q, %v; want %q", image, got, ok, want)
 		}
 	}
 }
@@ -311,7 +311,7 @@ func TestPlainRef(t *testing.T) {
 	read := 0
 	var gen func(prefix string, depth int)
 	gen = func(prefix string, depth int) {
-		if name, ok := explicitName(prefix); ok {
+		if name, ok := ExplicitName(prefix); ok {
 			if ref, byDigest, ok := plainRef(prefix, name); ok {
 				read++
 				parsed, err := explain.ParseRef(prefix)
@@ -333,7 +333,7 @@ func TestPlainRef(t *testing.T) {
 		gen(host, 4)
 	}
 	for _, image := range []string{"quay.io/a/b", "quay.io/a/b:v1", "quay.io:443/a-b/c_d.e" + digest, "localhost/a:latest"} {
-		name, _ := explicitName(image)
+		name, _ := ExplicitName(image)
 		if _, _, ok := plainRef(image, name); !ok {
 			t.Errorf("plainRef does not read %q", image)
 		}

@@ -148,36 +148,31 @@ type look struct {
 // items read again.
 func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelist.Item), ahead *scanned) []look {
 	looks := make([]look, len(holders))
-	one := func(i int, reread []*resourcelist.Item, sc *imagepull.Scanner) []*resourcelist.Item {
+	one := func(i int, r *rereader) {
 		e := holders[i]
 		if e.node != nil {
 			looks[i].parse = true
-			return reread
+			return
 		}
 		images, sure := e.imageLines()
 		need, err := needsParse(c, images, sure)
 		if err != nil || !need {
 			looks[i].err = err
-			return reread
+			return
 		}
 		refs, ok, done := ahead.of(i)
 		if !done {
-			if reread = append(reread, e.item); len(reread) == releaseEvery && release != nil {
-				release(reread)
-				reread = reread[:0]
-			}
-			refs, ok = sc.Scan(e.item.Raw(), e.apiVersion, e.kind)
+			refs, ok = r.scan(e)
 		}
 		if !ok {
 			looks[i].parse = true
-			return reread
+			return
 		}
 		found, err := anyFinding(c, refs)
 		if found {
 			looks[i].found = refs
 		}
 		looks[i].err = err
-		return reread
 	}
 	chunks := (len(holders) + lookChunk - 1) / lookChunk
 	workers := min(2, runtime.GOMAXPROCS(0), chunks)
@@ -185,15 +180,15 @@ func lookAll(c *imagepull.Checker, holders []*entry, release func([]*resourcelis
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
-			reread := make([]*resourcelist.Item, 0, releaseEvery) // since the last release
-			var sc imagepull.Scanner
+			r := newRereader(release)
+			defer r.done()
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= chunks {
 					return
 				}
 				for i := k * lookChunk; i < min((k+1)*lookChunk, len(holders)); i++ {
-					if reread = one(i, reread, &sc); looks[i].err != nil {
+					if one(i, r); looks[i].err != nil {
 						break
 					}
 				}
@@ -241,8 +236,8 @@ func scanAhead(holders []*entry, outs []transform.Out, release func([]*resourcel
 		done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		var sc imagepull.Scanner
-		reread := make([]*resourcelist.Item, 0, releaseEvery)
+		r := newRereader(release)
+		defer r.done()
 		for i, e := range holders {
 			if s.cut.Load() {
 				break
@@ -250,15 +245,8 @@ func scanAhead(holders []*entry, outs []transform.Out, release func([]*resourcel
 			if e.node != nil || !likelyFinding(e, digest, tags) {
 				continue
 			}
-			if reread = append(reread, e.item); len(reread) == releaseEvery && release != nil {
-				release(reread)
-				reread = reread[:0]
-			}
-			s.refs[i], s.ok[i] = sc.Scan(e.item.Raw(), e.apiVersion, e.kind)
+			s.refs[i], s.ok[i] = r.scan(e)
 			s.read[i] = true
-		}
-		if release != nil && len(reread) > 0 {
-			release(reread)
 		}
 	}()
 	return s
@@ -285,27 +273,21 @@ func (s *scanned) of(i int) (refs []imagepull.Ref, ok, done bool) {
 
 // likelyFinding reports whether e's image lines name an image by tag under
 // a source with digest mirrors and no tag mirrors (which the node pulls
-// from the source alone, or not at all), or a short name, or cannot be
-// read without a parse.
+// from the source alone, or not at all), a name that is short or that the
+// node completes (imagepull.ExplicitName), or cannot be read without a
+// parse.
 func likelyFinding(e *entry, digest, tags map[string]bool) bool {
 	images, sure := e.imageLines()
 	if !sure {
 		return true
 	}
 	for _, image := range images {
-		name, byDigest := image, false
-		if i := strings.IndexByte(name, '@'); i >= 0 {
-			name, byDigest = name[:i], true
+		name, ok := imagepull.ExplicitName(image)
+		if !ok {
+			return true
 		}
-		slash := strings.IndexByte(name, '/')
-		if slash < 0 || !strings.ContainsAny(name[:slash], ".:") && name[:slash] != "localhost" {
-			return true // a short name, or one the node completes
-		}
-		if i := strings.LastIndexByte(name, ':'); i > strings.LastIndexByte(name, '/') {
-			name = name[:i]
-		}
-		if byDigest {
-			continue
+		if strings.Contains(image, "@") {
+			continue // by digest
 		}
 		under := func(sources map[string]bool) bool {
 			for n := name; ; {
@@ -357,6 +339,35 @@ func anyFinding(c *imagepull.Checker, refs []imagepull.Ref) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// rereader reads items again with imagepull.Scan, on one goroutine, and
+// gives back their pages a few dozen items at a time (release, which may
+// be nil).
+type rereader struct {
+	sc      imagepull.Scanner
+	items   []*resourcelist.Item // read since the last release
+	release func([]*resourcelist.Item)
+}
+
+func newRereader(release func([]*resourcelist.Item)) *rereader {
+	return &rereader{items: make([]*resourcelist.Item, 0, releaseEvery), release: release}
+}
+
+// scan is imagepull.Scan of e's item.
+func (r *rereader) scan(e *entry) ([]imagepull.Ref, bool) {
+	if r.items = append(r.items, e.item); len(r.items) == releaseEvery {
+		r.done()
+	}
+	return r.sc.Scan(e.item.Raw(), e.apiVersion, e.kind)
+}
+
+// done gives back the pages of the items read since the last release.
+func (r *rereader) done() {
+	if r.release != nil && len(r.items) > 0 {
+		r.release(r.items)
+	}
+	r.items = r.items[:0]
 }
 
 // releaseEvery is how many items checkImages reads again between two
