@@ -10,7 +10,6 @@ import (
 	"github.com/containers/image/v5/pkg/sysregistriesv2"
 	apicfgv1 "github.com/openshift/api/config/v1"
 	apioperatorsv1alpha1 "github.com/openshift/api/operator/v1alpha1"
-	"github.com/openshift/runtime-utils/pkg/registries"
 
 	"github.com/mirrorset/mirrorset/pkg/mirror"
 )
@@ -39,7 +38,7 @@ func Edit(sets []mirror.Set, opts Options) (*Edited, error) {
 		return nil, fmt.Errorf("error unmarshalling registries config: %w", err)
 	}
 	if in.writes() {
-		if err := registries.EditRegistriesConfig(&e.Conf, in.insecure, in.lists.registriesBlocked, in.icsp, in.idms, in.itms); err != nil {
+		if err := editRegistries(&e.Conf, in.insecure, in.lists.registriesBlocked, in.icsp, in.idms, in.itms); err != nil {
 			return nil, err
 		}
 		e.Rewritten = true

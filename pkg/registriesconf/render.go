@@ -120,7 +120,7 @@ func updateRegistriesConfig(data []byte, insecure, blocked []string, sets []mirr
 	if err := check.MCO(sets); err != nil {
 		return nil, nil, err
 	}
-	if err := registries.EditRegistriesConfig(&tomlConf, insecure, blocked, icsp, idms, itms); err != nil {
+	if err := editRegistries(&tomlConf, insecure, blocked, icsp, idms, itms); err != nil {
 		return nil, nil, err
 	}
 	conf, err := encode(tomlConf)
