@@ -1,6 +1,9 @@
 package inputlimit
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // nodeWeight is, for each byte, how many YAML nodes it can introduce at
 // most. Every node but a document's root stands after a separator: a
@@ -21,11 +24,24 @@ var nodeWeight = func() (w [256]uint8) {
 // about 150 bytes of memory on every node.
 func EstimateNodes(data []byte) int {
 	n := 3 // the document, its root, and a value after a last separator
-	for _, c := range data {
-		n += int(nodeWeight[c])
+	// A count for each byte that weighs, which the bytes package does
+	// many bytes at a time: several times faster than a table lookup for
+	// each byte.
+	for _, c := range weighing {
+		n += int(nodeWeight[c]) * bytes.Count(data, []byte{c})
 	}
 	return n
 }
+
+// weighing are the bytes whose nodeWeight is not 0.
+var weighing = func() (b []byte) {
+	for c := range 256 {
+		if nodeWeight[c] != 0 {
+			b = append(b, byte(c))
+		}
+	}
+	return b
+}()
 
 // CheckEstimate refuses data that may hold more than EstimateFactor times
 // MaxNodes nodes, before it is parsed.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -281,6 +282,28 @@ func TestCountedAgreesWithCheck(t *testing.T) {
 			if (checkErr == nil) != (countErr == nil) {
 				t.Errorf("%q with %+v: Check says %v, Counted %v", in, l, checkErr, countErr)
 			}
+		}
+	}
+}
+
+// TestEstimateNodesByteByByte holds EstimateNodes, which counts each
+// weighing byte at once, to the sum of nodeWeight over the bytes.
+func TestEstimateNodesByteByByte(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		data := make([]byte, r.IntN(300))
+		for i := range data {
+			data[i] = byte(r.IntN(256))
+			if r.IntN(2) == 0 {
+				data[i] = "\n:-,[{?a "[r.IntN(9)]
+			}
+		}
+		want := 3
+		for _, c := range data {
+			want += int(nodeWeight[c])
+		}
+		if got := EstimateNodes(data); got != want {
+			t.Fatalf("EstimateNodes(%q) = %d; want %d", data, got, want)
 		}
 	}
 }

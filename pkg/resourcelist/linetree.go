@@ -100,7 +100,8 @@ const headNodes = 32
 // a pointer, not a copy, and a line of simpleLines' own would be on the
 // heap, as take is a function value.
 func simpleLines(raw []byte, take func(*line) bool, ln *line) bool {
-	var t tokenizer
+	// One look for a tab in the whole item, rather than one in each line.
+	t := tokenizer{noTabs: bytes.IndexByte(raw, '\t') < 0}
 	for len(raw) > 0 {
 		i := bytes.IndexByte(raw, '\n')
 		if i < 0 {
@@ -108,7 +109,7 @@ func simpleLines(raw []byte, take func(*line) bool, ln *line) bool {
 		}
 		text := raw[:i]
 		raw = raw[i+1:]
-		*ln = t.next(text)
+		t.next(text, ln)
 		if t.complex || t.unsafe != "" || t.state == inBlockScalar || t.state == inQuoted || t.state == inFlow {
 			return false
 		}

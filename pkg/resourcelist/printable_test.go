@@ -1,6 +1,7 @@
 package resourcelist
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"testing"
 	"unicode/utf8"
@@ -42,10 +43,13 @@ func printableByByte(b []byte) (ok bool, why string) {
 func TestPrintableByWords(t *testing.T) {
 	check := func(b []byte) {
 		t.Helper()
-		ok, why := printable(b)
+		ok, why, tab := printable(b)
 		wantOK, wantWhy := printableByByte(b)
 		if ok != wantOK || why != wantWhy {
 			t.Fatalf("%q: %v %q; want %v %q", b, ok, why, wantOK, wantWhy)
+		}
+		if wantTab := bytes.IndexByte(b, '\t') >= 0; ok && tab != wantTab {
+			t.Fatalf("%q: tab %v; want %v", b, tab, wantTab)
 		}
 	}
 	for n := 1; n <= 20; n++ {
@@ -79,9 +83,57 @@ func FuzzPrintable(f *testing.F) {
 	f.Add([]byte("  image: quay.io/acme/app:v1"))
 	f.Add([]byte("abcdefg\x7fhijklmno"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ok, why := printable(b)
+		ok, why, tab := printable(b)
 		if wantOK, wantWhy := printableByByte(b); ok != wantOK || why != wantWhy {
 			t.Fatalf("%q: %v %q; want %v %q", b, ok, why, wantOK, wantWhy)
 		}
+		if wantTab := bytes.IndexByte(b, '\t') >= 0; ok && tab != wantTab {
+			t.Fatalf("%q: tab %v; want %v", b, tab, wantTab)
+		}
 	})
+}
+
+// TestSpacedSearches holds indexSpaced and hasColonSpace to the bytes
+// package's searches they stand for, on lines drawn from a few bytes.
+func TestSpacedSearches(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 50000 {
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			b[i] = " #:a"[r.IntN(4)]
+		}
+		want := bytes.Index(b, []byte(" #"))
+		if want >= 0 {
+			want++
+		}
+		if got := indexSpaced(b, '#'); got != want {
+			t.Fatalf("indexSpaced(%q) = %d; want %d", b, got, want)
+		}
+		if got, want := hasColonSpace(b), bytes.Contains(b, []byte(": ")); got != want {
+			t.Fatalf("hasColonSpace(%q) = %v; want %v", b, got, want)
+		}
+	}
+}
+
+// TestIndentOf holds indentOf, which reads eight bytes at a time, to a
+// count of the leading spaces.
+func TestIndentOf(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		b := make([]byte, r.IntN(40))
+		n := r.IntN(len(b) + 1)
+		for i := range b {
+			b[i] = ' '
+			if i >= n {
+				b[i] = " a\t#-"[r.IntN(5)]
+			}
+		}
+		want := 0
+		for want < len(b) && b[want] == ' ' {
+			want++
+		}
+		if got := indentOf(b); got != want {
+			t.Fatalf("indentOf(%q) = %d; want %d", b, got, want)
+		}
+	}
 }

@@ -54,6 +54,7 @@ type reader struct {
 	in   *bufio.Reader
 	long []byte
 	tok  tokenizer
+	ln   line // the line being read, as the tokenizer found it
 	list *List
 	// The input read so far, for a replay: the top-level lines before
 	// the items, the items' own bytes, the top-level lines after them.
@@ -182,7 +183,8 @@ func (r *reader) line(b []byte) {
 		return
 	}
 	text := b[:len(b)-1]
-	if ok, why := printable(text); !ok {
+	ok, why, tab := printable(text)
+	if !ok {
 		r.fallback(why)
 		return
 	}
@@ -191,8 +193,9 @@ func (r *reader) line(b []byte) {
 		r.fallback("a line that starts with ---, ... or % (documents and directives)")
 		return
 	}
-	r.tok.complex = false
-	ln := r.tok.next(text)
+	r.tok.complex, r.tok.noTabs = false, !tab
+	ln := &r.ln
+	r.tok.next(text, ln)
 	if r.tok.unsafe != "" {
 		r.fallback(r.tok.unsafe)
 		return
@@ -203,11 +206,11 @@ func (r *reader) line(b []byte) {
 		r.pendingN = append(r.pendingN, pendingLine{end: len(r.pending), comment: ln.kind == commentLine, indent: ln.indent})
 		return
 	case ln.kind == contentLine && ln.indent == 0 && ln.dashes == 0:
-		r.topLevelKey(b, &ln)
+		r.topLevelKey(b, ln)
 	case ln.kind == contentLine && ln.indent == 0 && r.sec == itemsSection:
-		r.startItem(b, &ln)
+		r.startItem(b, ln)
 	default:
-		r.sectionLine(b, &ln)
+		r.sectionLine(b, ln)
 	}
 	if r.item != nil && r.tok.complex {
 		r.item.complex = true

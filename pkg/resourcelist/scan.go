@@ -3,6 +3,7 @@ package resourcelist
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -69,6 +70,9 @@ type tokenizer struct {
 	flowPlain        bool   // inside a plain scalar in the flow collection
 
 	complex bool // a form that needs the full parse of the item
+	// noTabs: the caller knows the line has no tab, which would make it
+	// complex; the tokenizer then does not look for one.
+	noTabs bool
 	// unsafe is a form that kyaml itself reads differently from a YAML
 	// parser that sees one item, or that the fast path does not follow at
 	// all: the whole input must go the full parse.
@@ -85,61 +89,73 @@ const (
 	inPlain // after a plain scalar: more indented lines continue it
 )
 
-// next reads one line, without its line break.
-func (t *tokenizer) next(b []byte) line {
+// next reads one line, without its line break, into ln: the caller's, so
+// that the line's fields are written once, not copied out (the reader
+// takes millions of lines).
+func (t *tokenizer) next(b []byte, ln *line) {
 	switch t.state {
 	case inBlockScalar:
-		if ln, ok := t.blockScalarLine(b); ok {
-			return ln
+		if t.blockScalarLine(b, ln) {
+			return
 		}
 	case inQuoted:
 		t.complex = true
 		end, closed := scanQuoted(b, 0, t.quote)
-		if !closed {
-			return line{kind: insideLine, indent: indentOf(b)}
+		if closed {
+			t.state, t.quote = normal, 0
+			t.afterScalar(b, end)
 		}
-		t.state, t.quote = normal, 0
-		t.afterScalar(b, end)
-		return line{kind: insideLine, indent: indentOf(b)}
+		*ln = line{kind: insideLine, indent: indentOf(b)}
+		return
 	case inFlow:
 		t.complex = true
 		t.continueFlow(b, 0)
-		return line{kind: insideLine, indent: indentOf(b)}
+		*ln = line{kind: insideLine, indent: indentOf(b)}
+		return
 	case inPlain:
 		ind := indentOf(b)
 		if ind == len(b) {
-			return line{kind: blankLine, indent: ind}
+			*ln = line{kind: blankLine, indent: ind}
+			return
 		}
 		if b[ind] != '#' && ind > t.owner {
-			// A plain scalar goes on: the line is text.
+			// A plain scalar goes on: the line is text (and "key: x"
+			// there is invalid, which the parse says).
 			t.complex = true
-			if bytes.Contains(b, []byte(": ")) || bytes.HasSuffix(b, []byte(":")) {
-				t.complex = true // invalid; the parse will say so
-			}
-			return line{kind: insideLine, indent: ind}
+			*ln = line{kind: insideLine, indent: ind}
+			return
 		}
 		t.state = normal
 	}
-	return t.contentOrComment(b)
+	t.contentOrComment(b, ln)
 }
 
 func indentOf(b []byte) int {
 	i := 0
+	// Eight bytes at a time: the first that is not a space is the lowest
+	// byte of x^spaces that is not zero.
+	const spaces = 0x2020202020202020
+	for ; i+8 <= len(b); i += 8 {
+		if x := binary.LittleEndian.Uint64(b[i:]) ^ spaces; x != 0 {
+			return i + bits.TrailingZeros64(x)/8
+		}
+	}
 	for i < len(b) && b[i] == ' ' {
 		i++
 	}
 	return i
 }
 
-// blockScalarLine handles a line after a block scalar header; ok is false
-// when the line ends the scalar.
-func (t *tokenizer) blockScalarLine(b []byte) (line, bool) {
+// blockScalarLine handles a line after a block scalar header; it is false,
+// ln untouched, when the line ends the scalar.
+func (t *tokenizer) blockScalarLine(b []byte, ln *line) bool {
 	ind := indentOf(b)
 	if ind == len(b) {
 		if t.indent == 0 && ind > t.maxBlank {
 			t.maxBlank = ind
 		}
-		return line{kind: blankLine, indent: ind}, true
+		*ln = line{kind: blankLine, indent: ind}
+		return true
 	}
 	if t.indent == 0 {
 		if ind > t.owner {
@@ -148,34 +164,36 @@ func (t *tokenizer) blockScalarLine(b []byte) (line, bool) {
 				// The parser takes the longest blank line as the indentation.
 				t.complex = true
 			}
-			return line{kind: insideLine, indent: ind}, true
+			*ln = line{kind: insideLine, indent: ind}
+			return true
 		}
 	} else if ind >= t.indent {
-		return line{kind: insideLine, indent: ind}, true
+		*ln = line{kind: insideLine, indent: ind}
+		return true
 	}
 	t.state = normal
-	return line{}, false
+	return false
 }
 
 // contentOrComment reads a line in the block context.
-func (t *tokenizer) contentOrComment(b []byte) line {
+func (t *tokenizer) contentOrComment(b []byte, ln *line) {
 	ind := indentOf(b)
-	ln := line{indent: ind, col: -1}
+	*ln = line{indent: ind, col: -1}
 	if ind == len(b) {
 		ln.kind = blankLine
-		return ln
+		return
 	}
 	if b[ind] == '\t' {
 		t.unsafe = "a tab in the indentation"
 		ln.kind = blankLine
-		return ln
+		return
 	}
-	if bytes.IndexByte(b, '\t') >= 0 {
+	if !t.noTabs && bytes.IndexByte(b, '\t') >= 0 {
 		t.complex = true
 	}
 	if b[ind] == '#' {
 		ln.kind = commentLine
-		return ln
+		return
 	}
 	ln.kind = contentLine
 	p, dashCol := ind, -1
@@ -188,7 +206,7 @@ func (t *tokenizer) contentOrComment(b []byte) line {
 		}
 	}
 	if p == len(b) || b[p] == '#' {
-		return ln
+		return
 	}
 	ln.col = p
 	owner := p // a key's value belongs to the mapping at the key's column
@@ -198,7 +216,7 @@ func (t *tokenizer) contentOrComment(b []byte) line {
 		if !closed {
 			t.complex = true
 			t.state, t.quote = inQuoted, c
-			return ln
+			return
 		}
 		text := b[p+1 : end-1]
 		q := skipSpaces(b, end)
@@ -208,21 +226,21 @@ func (t *tokenizer) contentOrComment(b []byte) line {
 			if ln.escaped {
 				t.complex = true
 			}
-			t.value(b, q+1, owner, &ln)
-			return ln
+			t.value(b, q+1, owner, ln)
+			return
 		}
 		ln.value, ln.escaped = unquote(text, c)
 		ln.valueAt = quotedAt(ln.value, text, p+1)
 		ln.valueIs, ln.hasValue, ln.quote = quotedValue, true, c
 		t.afterScalar(b, end)
-		return ln
+		return
 	case c == '?' && (p+1 == len(b) || b[p+1] == ' '):
 		t.unsafe = "an explicit key (\"? \")"
-		return ln
+		return
 	case c == '[' || c == '{':
 		t.complex = true
 		t.startFlow(b, p)
-		return ln
+		return
 	}
 	if ln.dashes > 0 {
 		owner = dashCol
@@ -236,15 +254,18 @@ func (t *tokenizer) contentOrComment(b []byte) line {
 			t.complex = true
 			owner = ind - 1
 		}
-		t.value(b, p, owner, &ln)
-		return ln
+		t.value(b, p, owner, ln)
+		return
 	}
-	ln.key = bytes.TrimRight(b[p:keyEnd], " ")
+	k := keyEnd
+	for k > p && b[k-1] == ' ' {
+		k--
+	}
+	ln.key = b[p:k]
 	if !simpleKey(ln.key) {
 		t.complex = true
 	}
-	t.value(b, keyEnd+1, p, &ln)
-	return ln
+	t.value(b, keyEnd+1, p, ln)
 }
 
 // value reads the value that starts at b[p:] (after "key:" or "- "); owner
@@ -306,7 +327,7 @@ func (t *tokenizer) value(b []byte, p, owner int, ln *line) {
 	end := plainEnd(b, p)
 	ln.value, ln.valueAt = b[p:end], p
 	ln.valueIs = plainValue
-	if bytes.Contains(ln.value, []byte(": ")) || ln.value[len(ln.value)-1] == ':' {
+	if ln.value[len(ln.value)-1] == ':' || hasColonSpace(ln.value) {
 		t.complex = true
 	}
 	t.state, t.owner = inPlain, owner
@@ -316,13 +337,42 @@ func (t *tokenizer) value(b []byte, p, owner int, ln *line) {
 // at a comment or the end, trailing spaces cut.
 func plainEnd(b []byte, p int) int {
 	end := len(b)
-	if i := bytes.Index(b[p:], []byte(" #")); i >= 0 {
-		end = p + i
+	if i := indexSpaced(b[p:], '#'); i >= 0 {
+		end = p + i - 1
 	}
 	for end > p && b[end-1] == ' ' {
 		end--
 	}
 	return end
+}
+
+// indexSpaced is where c first follows a space in b, -1 if nowhere:
+// bytes.Index(b, " "+c)+1 in one pass of IndexByte, as c is rare in values.
+func indexSpaced(b []byte, c byte) int {
+	for at := 0; ; {
+		i := bytes.IndexByte(b[at:], c)
+		if i < 0 {
+			return -1
+		}
+		if at+i > 0 && b[at+i-1] == ' ' {
+			return at + i
+		}
+		at += i + 1
+	}
+}
+
+// hasColonSpace reports whether b holds ": ".
+func hasColonSpace(b []byte) bool {
+	for at := 0; ; {
+		i := bytes.IndexByte(b[at:], ':')
+		if i < 0 || at+i+1 >= len(b) {
+			return false
+		}
+		if b[at+i+1] == ' ' {
+			return true
+		}
+		at += i + 1
+	}
 }
 
 // afterScalar checks what follows a quoted scalar or a flow collection that
@@ -504,7 +554,9 @@ func (t *tokenizer) continueFlow(b []byte, p int) {
 // printable checks that a line holds only characters that kyaml reads as
 // this reader does: no control characters, no carriage returns, valid UTF-8
 // without the line breaks NEL, LS and PS and without a byte-order mark.
-func printable(b []byte) (ok bool, why string) {
+// tab says whether a printable line holds a tab, which the tokenizer would
+// otherwise look for again.
+func printable(b []byte) (ok bool, why string, tab bool) {
 	i := 0
 	// Eight bytes at a time while they are all between ' ' and '~'. A
 	// byte below 0x20 sets its high bit in x-0x20 (where x's is clear), a
@@ -518,31 +570,40 @@ func printable(b []byte) (ok bool, why string) {
 			break // the byte loop looks closer
 		}
 	}
+	if i < len(b) && i >= 8 && i+8 > len(b) {
+		// The last few bytes: the last eight, some of them looked at
+		// already, at once.
+		x := binary.LittleEndian.Uint64(b[len(b)-8:])
+		if ((x-ones*0x20)&^x|(x+ones)|x)&highs == 0 {
+			return true, "", false
+		}
+	}
 	for ; i < len(b); i++ {
 		c := b[i]
 		if plainASCII[c] {
+			tab = tab || c == '\t'
 			continue
 		}
 		if c == '\r' {
-			return false, "a carriage return (CRLF line ends)"
+			return false, "a carriage return (CRLF line ends)", false
 		}
 		if c < 0x80 {
-			return false, "a control character"
+			return false, "a control character", false
 		}
 		r, size := utf8.DecodeRune(b[i:])
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			return false, "invalid UTF-8"
+			return false, "invalid UTF-8", false
 		case r == 0x85 || r == 0x2028 || r == 0x2029:
-			return false, "a NEL, LS or PS line break"
+			return false, "a NEL, LS or PS line break", false
 		case r == 0xFEFF:
-			return false, "a byte-order mark"
+			return false, "a byte-order mark", false
 		case r < 0xA0 || r >= 0xD800 && r < 0xE000 || r == 0xFFFE || r == 0xFFFF:
-			return false, "a non-printable character"
+			return false, "a non-printable character", false
 		}
 		i += size - 1
 	}
-	return true, ""
+	return true, "", tab
 }
 
 // plainASCII are the bytes that printable passes without a closer look.
