@@ -91,7 +91,8 @@ type Report struct {
 
 type place struct {
 	set   *mirror.Set
-	entry int
+	entry int32
+	at    int32 // the entry's place among all the entries group saw, in order
 }
 
 type key struct {
@@ -102,9 +103,12 @@ type key struct {
 // Filter merges the entries of the IDMS and ITMS in sets, in place. ICSPs are
 // left alone: they are either converted already or kept on purpose.
 func (f Filter) Filter(sets []*mirror.Set) Report {
-	order, groups := group(sets)
+	order, groups, total := group(sets)
 	var rep Report
-	drop := map[*mirror.Set][]bool{} // the entries merged into another, by set
+	// The entries merged into another, in group's order of all entries: a
+	// map by set made a slice for each of tens of thousands of sets.
+	drop := make([]bool, total)
+	dropped := false
 	for gi, k := range order {
 		g := groups[gi]
 		first := &g[0].set.Entries[g[0].entry]
@@ -184,19 +188,19 @@ func (f Filter) Filter(sets []*mirror.Set) Report {
 		first.Policy = policy
 		for _, p := range g[1:] {
 			m.From = append(m.From, p.set)
-			d := drop[p.set]
-			if d == nil {
-				d = make([]bool, len(p.set.Entries))
-				drop[p.set] = d
-			}
-			d[p.entry] = true
+			drop[p.at], dropped = true, true
 		}
 		rep.Merges = append(rep.Merges, m)
 	}
 
+	at := 0
 	for _, s := range sets {
-		d := drop[s]
-		if d == nil {
+		if !dropped || s.Kind == mirror.ICSP {
+			continue // as group skips them
+		}
+		d := drop[at : at+len(s.Entries)]
+		at += len(s.Entries)
+		if !slices.Contains(d, true) {
 			continue
 		}
 		kept := s.Entries[:0]
@@ -329,12 +333,16 @@ func HasRepeats(l []string) bool {
 // most of the filter's garbage. The map is not sized up front: sized for
 // every entry, it spreads a few sources over more memory than the caches
 // hold.
-func group(sets []*mirror.Set) ([]key, [][]place) {
+func group(sets []*mirror.Set) (order []key, groups [][]place, total int) {
+	for _, s := range sets {
+		if s.Kind != mirror.ICSP {
+			total += len(s.Entries)
+		}
+	}
 	index := map[key]int32{}
-	var order []key
 	var sizes []int32
-	var at []place  // every entry, in the order of the sets
-	var ids []int32 // and its group
+	at := make([]place, 0, total)  // every entry, in the order of the sets
+	ids := make([]int32, 0, total) // and its group
 	for _, s := range sets {
 		if s.Kind == mirror.ICSP {
 			continue
@@ -349,12 +357,12 @@ func group(sets []*mirror.Set) ([]key, [][]place) {
 				sizes = append(sizes, 0)
 			}
 			sizes[gi]++
-			at = append(at, place{s, i})
+			at = append(at, place{s, int32(i), int32(len(at))})
 			ids = append(ids, gi)
 		}
 	}
 	all := make([]place, len(at))
-	groups := make([][]place, len(order))
+	groups = make([][]place, len(order))
 	start := 0
 	for gi, size := range sizes {
 		groups[gi] = all[start : start : start+int(size)]
@@ -363,7 +371,7 @@ func group(sets []*mirror.Set) ([]key, [][]place) {
 	for j, p := range at {
 		groups[ids[j]] = append(groups[ids[j]], p)
 	}
-	return order, groups
+	return order, groups, total
 }
 
 // clean reports whether an entry is already what a merge would make of it:

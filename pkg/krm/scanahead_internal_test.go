@@ -35,3 +35,24 @@ func TestLikelyFinding(t *testing.T) {
 }
 
 const zeros = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// TestPredecodedChunks: what slot stores, at returns, across the chunks
+// and past the last one.
+func TestPredecodedChunks(t *testing.T) {
+	t.Parallel()
+	var p predecoded
+	want := map[int]*decoded{}
+	for _, i := range []int{5, 0, chunkItems - 1, chunkItems, 3*chunkItems + 7, chunkItems + 1} {
+		d := &decoded{nodes: i}
+		p.slot(i).set = d
+		want[i] = d
+	}
+	for i := range 4*chunkItems + 10 {
+		if got := p.at(i).set; got != want[i] {
+			t.Fatalf("at(%d) = %v; want %v", i, got, want[i])
+		}
+	}
+	if len(p.items) != 4 {
+		t.Errorf("%d chunks for items up to %d; want 4", len(p.items), 3*chunkItems+7)
+	}
+}
