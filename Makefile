@@ -51,7 +51,7 @@ test: unit e2e
 
 ## unit: the Go tests of fn/ and pkg/ (fuzz seed corpora included), and
 ## those of the code that runs on several goroutines under the race detector
-RACE_TESTS := SideBySide|Spool|TestImagesFoldScannedAsParsed
+RACE_TESTS := SideBySide|Spool|TestImagesFoldScannedAsParsed|LineReader
 unit:
 	go test ./fn/... ./pkg/...
 	go test -race -run '$(RACE_TESTS)' ./pkg/imagepull ./pkg/resourcelist ./pkg/krm ./pkg/transform

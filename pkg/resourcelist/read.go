@@ -1,7 +1,6 @@
 package resourcelist
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -28,7 +27,7 @@ func ReadEach(in io.Reader, each func(*Item)) (*List, error) {
 }
 
 func readEach(in io.Reader, each func(*Item), spoolAfter int) (*List, error) {
-	r := &reader{in: bufio.NewReaderSize(in, 256<<10), list: &List{}, seen: map[string]bool{}, intern: map[string]string{}, each: each, spoolAfter: spoolAfter}
+	r := &reader{lines: newLineReader(in), list: &List{}, seen: map[string]bool{}, intern: map[string]string{}, each: each, spoolAfter: spoolAfter}
 	if err := r.read(); err != nil {
 		return nil, err
 	}
@@ -51,11 +50,10 @@ const (
 // of an item or a line of the current one. Blank and comment lines wait in
 // pending until the next line tells whose they are.
 type reader struct {
-	in   *bufio.Reader
-	long []byte
-	tok  tokenizer
-	ln   line // the line being read, as the tokenizer found it
-	list *List
+	lines *lineReader
+	tok   tokenizer
+	ln    line // the line being read, as the tokenizer found it
+	list  *List
 	// The input read so far, for a replay: the top-level lines before
 	// the items, the items' own bytes, the top-level lines after them.
 	before, after []byte
@@ -120,7 +118,7 @@ func (r *reader) replay(current []byte) io.Reader {
 	if !r.stored {
 		parts = append(parts, bytes.NewReader(current))
 	}
-	parts = append(parts, r.in)
+	parts = append(parts, r.lines.rest())
 	if r.readErr != nil {
 		parts = append(parts, errReader{r.readErr})
 	}
@@ -134,25 +132,9 @@ type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
-func (r *reader) readLine() ([]byte, error) {
-	b, err := r.in.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		r.long = append(r.long[:0], b...)
-		for err == bufio.ErrBufferFull {
-			b, err = r.in.ReadSlice('\n')
-			r.long = append(r.long, b...)
-		}
-		b = r.long
-	}
-	if err == io.EOF {
-		err = nil
-	}
-	return b, err
-}
-
 func (r *reader) read() error {
 	for {
-		b, err := r.readLine()
+		b, err := r.lines.line()
 		if err != nil {
 			r.readErr, r.stored = err, false
 			return &Fallback{Reason: "reading the input: " + err.Error(), Input: r.replay(append([]byte(nil), b...))}

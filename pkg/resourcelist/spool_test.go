@@ -1,7 +1,6 @@
 package resourcelist
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -250,7 +249,7 @@ func TestSpoolThatCannotWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			var handed int
-			r := &reader{in: bufio.NewReaderSize(bytes.NewReader(in), 256<<10), list: &List{spool: s}, seen: map[string]bool{}, intern: map[string]string{},
+			r := &reader{lines: newLineReader(bytes.NewReader(in)), list: &List{spool: s}, seen: map[string]bool{}, intern: map[string]string{},
 				each: func(*Item) { handed++ }, spoolAfter: 0}
 			if err := r.read(); err != nil {
 				t.Fatal(err)

@@ -1,0 +1,127 @@
+package resourcelist
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"testing"
+	"testing/iotest"
+)
+
+// linesInput is n bytes of lines of drawn lengths, some longer than a
+// block, the last one without a line break when open.
+func linesInput(r *rand.Rand, n int, open bool) []byte {
+	b := make([]byte, 0, n)
+	for len(b) < n {
+		k := r.IntN(80)
+		if r.IntN(50) == 0 {
+			k = r.IntN(2 * blockSize)
+		}
+		for range min(k, n-len(b)-1) {
+			b = append(b, 'a'+byte(r.IntN(26)))
+		}
+		b = append(b, '\n')
+	}
+	if open && len(b) > 0 {
+		b[len(b)-1] = 'z'
+	}
+	return b
+}
+
+// TestLineReader holds lineReader to bytes.SplitAfter on inputs around the
+// block's size, read whole, a byte at a time and half a buffer at a time
+// (as from a pipe), and rest, after any line, to what is left.
+func TestLineReader(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(11, 12))
+	sizes := []int{0, 1, 100, blockSize - 1, blockSize, blockSize + 1, 2*blockSize + 3, 5*blockSize + 17}
+	readers := map[string]func([]byte) io.Reader{
+		"whole": func(b []byte) io.Reader { return bytes.NewReader(b) },
+		"half":  func(b []byte) io.Reader { return iotest.HalfReader(bytes.NewReader(b)) },
+		"byte":  func(b []byte) io.Reader { return iotest.OneByteReader(bytes.NewReader(b)) },
+	}
+	for _, n := range sizes {
+		for _, open := range []bool{false, true} {
+			in := linesInput(r, n, open)
+			want := bytes.SplitAfter(in, []byte("\n"))
+			if len(want[len(want)-1]) == 0 {
+				want = want[:len(want)-1]
+			}
+			for name, reader := range readers {
+				if name == "byte" && n > 2*blockSize {
+					continue // slow, and the same as smaller ones
+				}
+				stopAt := r.IntN(len(want) + 1)
+				l := newLineReader(reader(in))
+				var got [][]byte
+				for {
+					if len(got) == stopAt {
+						rest, err := io.ReadAll(l.rest())
+						if err != nil || !bytes.Equal(append(bytes.Join(got, nil), rest...), in) {
+							t.Fatalf("%d bytes, %s, rest after %d lines: the lines and the rest are not the input (%v)", n, name, stopAt, err)
+						}
+						break
+					}
+					b, err := l.line()
+					if err != nil {
+						t.Fatalf("%d bytes, %s: %v", n, name, err)
+					}
+					if len(b) == 0 {
+						break
+					}
+					got = append(got, bytes.Clone(b))
+				}
+				if stopAt < len(want) {
+					continue
+				}
+				if len(got) != len(want) {
+					t.Fatalf("%d bytes, %s: %d lines; want %d", n, name, len(got), len(want))
+				}
+				for i := range got {
+					if !bytes.Equal(got[i], want[i]) {
+						t.Fatalf("%d bytes, %s: line %d differs", n, name, i)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestLineReaderError: an error of the input comes after the lines before
+// it, with the bytes of the line it cut; rest before it ends with it.
+func TestLineReaderError(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("boom")
+	r := rand.New(rand.NewPCG(13, 14))
+	in := linesInput(r, 3*blockSize+5, true)
+	lines := bytes.SplitAfter(in, []byte("\n"))
+	failing := func() io.Reader { return io.MultiReader(bytes.NewReader(in), iotest.ErrReader(boom)) }
+
+	l := newLineReader(failing())
+	var got []byte
+	for {
+		b, err := l.line()
+		got = append(got, b...)
+		if err != nil {
+			if !errors.Is(err, boom) || !bytes.Equal(got, in) {
+				t.Fatalf("error %v after %d of %d bytes; want boom after all", err, len(got), len(in))
+			}
+			break
+		}
+		if len(b) == 0 {
+			t.Fatal("the input ended without its error")
+		}
+	}
+
+	l = newLineReader(failing())
+	for range len(lines) / 2 {
+		if _, err := l.line(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rest, err := io.ReadAll(l.rest())
+	if !errors.Is(err, boom) || !bytes.HasSuffix(in, rest) || len(rest) == 0 {
+		t.Fatalf("rest: %d bytes and %v; want the input's last bytes, then boom", len(rest), err)
+	}
+}
