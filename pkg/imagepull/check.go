@@ -73,14 +73,16 @@ type Checker struct {
 	p      *registriesconf.Parsed
 	from   explain.Origins
 	search []string
-	// mu guards the maps, which Check calls side by side fill.
-	mu    sync.Mutex
-	cache map[string]*Verdict
+	// The caches, which Check calls side by side fill, each key once:
+	// sync.Maps, where a mutex for all kept two lookups' goroutines
+	// waiting on each other (tens of thousands of images, four lookups
+	// each).
+	cache cacheOf[*Verdict] // by image
 	// byRegistry are verdicts by [[registry]] and kind of pull, for
-	// registries that are uniform; registries are all of them.
-	byRegistry map[string]*Verdict
-	uniformity map[string]bool
-	prefixes   []string // sorted
+	// registries that are uniform.
+	byRegistry cacheOf[*Verdict]
+	uniformity cacheOf[bool] // by [[registry]] prefix
+	prefixes   []string      // sorted
 }
 
 // NewChecker loads conf (a registries.conf, as Render makes it) with
@@ -106,8 +108,7 @@ func NewChecker(conf []byte, from explain.Origins) (*Checker, error) {
 		prefixes[i] = r.Prefix
 	}
 	slices.Sort(prefixes)
-	return &Checker{p: p, from: from.Indexed(), search: search, cache: map[string]*Verdict{},
-		byRegistry: map[string]*Verdict{}, uniformity: map[string]bool{}, prefixes: prefixes}, nil
+	return &Checker{p: p, from: from.Indexed(), search: search, prefixes: prefixes}, nil
 }
 
 // Close releases what NewChecker loaded.
@@ -176,18 +177,26 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 	return c.store(image, v, key), nil
 }
 
-func (c *Checker) cached(image string) (*Verdict, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.cache[image]
+func (c *Checker) cached(image string) (*Verdict, bool) { return c.cache.load(image) }
+
+func (c *Checker) ofRegistry(key string) (*Verdict, bool) { return c.byRegistry.load(key) }
+
+// cacheOf is a sync.Map of string keys to Vs.
+type cacheOf[V any] struct{ m sync.Map }
+
+func (c *cacheOf[V]) load(k string) (v V, ok bool) {
+	x, ok := c.m.Load(k)
+	if ok {
+		v = x.(V)
+	}
 	return v, ok
 }
 
-func (c *Checker) ofRegistry(key string) (*Verdict, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.byRegistry[key]
-	return v, ok
+// first stores v under k unless k has a value already, and returns k's
+// value.
+func (c *cacheOf[V]) first(k string, v V) V {
+	x, _ := c.m.LoadOrStore(k, v)
+	return x.(V)
 }
 
 // store records v as the verdict on image, and as its registry's under
@@ -195,14 +204,11 @@ func (c *Checker) ofRegistry(key string) (*Verdict, bool) {
 // recorded a verdict on image first, it returns that one, so that every
 // call on an image gets the same.
 func (c *Checker) store(image string, v *Verdict, key string) *Verdict {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if w, ok := c.cache[image]; ok {
+	if w := c.cache.first(image, v); w != v {
 		return w
 	}
-	c.cache[image] = v
-	if _, ok := c.byRegistry[key]; key != "" && !ok {
-		c.byRegistry[key] = v
+	if key != "" {
+		c.byRegistry.first(key, v)
 	}
 	return v
 }
@@ -213,20 +219,14 @@ func (c *Checker) store(image string, v *Verdict, key string) *Verdict {
 // finds the registry it finds for the location itself, so that whether
 // each location is blocked does not depend on the image.
 func (c *Checker) uniform(reg *sysregistriesv2.Registry) bool {
-	c.mu.Lock()
-	u, ok := c.uniformity[reg.Prefix]
-	c.mu.Unlock()
-	if ok {
+	if u, ok := c.uniformity.load(reg.Prefix); ok {
 		return u
 	}
-	u = !c.nestedInside(reg.Location)
+	u := !c.nestedInside(reg.Location)
 	for _, m := range reg.Mirrors {
 		u = u && !c.nestedInside(m.Location)
 	}
-	c.mu.Lock()
-	c.uniformity[reg.Prefix] = u
-	c.mu.Unlock()
-	return u
+	return c.uniformity.first(reg.Prefix, u)
 }
 
 // nestedInside reports whether a [[registry]] prefix lies inside location.

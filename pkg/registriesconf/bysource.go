@@ -28,11 +28,11 @@ func editRegistries(conf *sysregistriesv2.V2RegistriesConf, insecure, blocked []
 	return registries.EditRegistriesConfig(conf, insecure, blocked, icsp, idms, itms)
 }
 
-// sourceObjects are the entries of one source, in one object of each kind.
-type sourceObjects struct {
-	icsp apioperatorsv1alpha1.ImageContentSourcePolicy
-	idms apicfgv1.ImageDigestMirrorSet
-	itms apicfgv1.ImageTagMirrorSet
+// sourceEntries are the entries of one source, of each kind.
+type sourceEntries struct {
+	icsp []apioperatorsv1alpha1.RepositoryDigestMirrors
+	idms []apicfgv1.ImageDigestMirrors
+	itms []apicfgv1.ImageTagMirrors
 }
 
 // editBySource calls EditRegistriesConfig on each source's entries alone
@@ -51,11 +51,11 @@ type sourceObjects struct {
 // ok is false when a source's call fails: the whole call then says why,
 // as the MCO would.
 func editBySource(icsp []*apioperatorsv1alpha1.ImageContentSourcePolicy, idms []*apicfgv1.ImageDigestMirrorSet, itms []*apicfgv1.ImageTagMirrorSet) (regs []sysregistriesv2.Registry, ok bool) {
-	by := map[string]*sourceObjects{}
-	of := func(source string) *sourceObjects {
+	by := map[string]*sourceEntries{}
+	of := func(source string) *sourceEntries {
 		o := by[source]
 		if o == nil {
-			o = &sourceObjects{}
+			o = &sourceEntries{}
 			by[source] = o
 		}
 		return o
@@ -63,19 +63,19 @@ func editBySource(icsp []*apioperatorsv1alpha1.ImageContentSourcePolicy, idms []
 	for _, obj := range idms {
 		for _, e := range obj.Spec.ImageDigestMirrors {
 			o := of(e.Source)
-			o.idms.Spec.ImageDigestMirrors = append(o.idms.Spec.ImageDigestMirrors, e)
+			o.idms = append(o.idms, e)
 		}
 	}
 	for _, obj := range icsp {
 		for _, e := range obj.Spec.RepositoryDigestMirrors {
 			o := of(e.Source)
-			o.icsp.Spec.RepositoryDigestMirrors = append(o.icsp.Spec.RepositoryDigestMirrors, e)
+			o.icsp = append(o.icsp, e)
 		}
 	}
 	for _, obj := range itms {
 		for _, e := range obj.Spec.ImageTagMirrors {
 			o := of(e.Source)
-			o.itms.Spec.ImageTagMirrors = append(o.itms.Spec.ImageTagMirrors, e)
+			o.itms = append(o.itms, e)
 		}
 	}
 	sources := make([]string, 0, len(by))
@@ -83,12 +83,20 @@ func editBySource(icsp []*apioperatorsv1alpha1.ImageContentSourcePolicy, idms []
 		sources = append(sources, s)
 	}
 	slices.Sort(sources)
+	// One object of each kind, which each source's call gets with that
+	// source's entries.
+	var oneICSP apioperatorsv1alpha1.ImageContentSourcePolicy
+	var oneIDMS apicfgv1.ImageDigestMirrorSet
+	var oneITMS apicfgv1.ImageTagMirrorSet
 	var tagOnly []sysregistriesv2.Registry
 	for _, s := range sources {
 		o := by[s]
+		oneICSP.Spec.RepositoryDigestMirrors = o.icsp
+		oneIDMS.Spec.ImageDigestMirrors = o.idms
+		oneITMS.Spec.ImageTagMirrors = o.itms
 		var one sysregistriesv2.V2RegistriesConf
-		if err := registries.EditRegistriesConfig(&one, nil, nil, objects(&o.icsp, len(o.icsp.Spec.RepositoryDigestMirrors)),
-			objects(&o.idms, len(o.idms.Spec.ImageDigestMirrors)), objects(&o.itms, len(o.itms.Spec.ImageTagMirrors))); err != nil {
+		if err := registries.EditRegistriesConfig(&one, nil, nil, objects(&oneICSP, len(o.icsp)),
+			objects(&oneIDMS, len(o.idms)), objects(&oneITMS, len(o.itms))); err != nil {
 			return nil, false
 		}
 		for _, r := range one.Registries {
