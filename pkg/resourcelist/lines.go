@@ -33,7 +33,7 @@ type block struct {
 // The input is read in blocks of blockSize, with at most aheadBlocks of
 // them read and not yet scanned.
 const (
-	blockSize   = 256 << 10
+	blockSize   = 128 << 10
 	aheadBlocks = 2
 )
 
