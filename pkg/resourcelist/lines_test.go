@@ -35,7 +35,7 @@ func linesInput(r *rand.Rand, n int, open bool) []byte {
 func TestLineReader(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(11, 12))
-	sizes := []int{0, 1, 100, blockSize - 1, blockSize, blockSize + 1, 2*blockSize + 3, 5*blockSize + 17}
+	sizes := []int{0, 1, 100, blockSize - 1, blockSize, blockSize + 1, 2*blockSize + 3, 5*blockSize + 17, (moreAfter+12)*blockSize + 9}
 	readers := map[string]func([]byte) io.Reader{
 		"whole": func(b []byte) io.Reader { return bytes.NewReader(b) },
 		"half":  func(b []byte) io.Reader { return iotest.HalfReader(bytes.NewReader(b)) },
