@@ -307,3 +307,57 @@ func TestEstimateNodesByteByByte(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderLinesByWindows holds Reader's line limit, which it checks a
+// window of the limit's size at a time, to a count line by line: the same
+// inputs pass, and the same line is named in the error, however the input
+// is cut into reads.
+func TestReaderLinesByWindows(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for range 3000 {
+		limit := 1 + r.IntN(20)
+		var b []byte
+		for range r.IntN(30) {
+			b = append(b, bytes.Repeat([]byte{'x'}, r.IntN(limit+3))...)
+			if r.IntN(8) > 0 {
+				b = append(b, '\n')
+			}
+		}
+		// The line the limit stops at, counted line by line; 0 for none.
+		want, line, col := 0, 1, 0
+		for _, c := range b {
+			if c == '\n' {
+				line, col = line+1, 0
+				continue
+			}
+			if col++; col > limit {
+				want = line
+				break
+			}
+		}
+		lr := Limits{MaxLineBytes: limit}.NewReader(&cutReader{b: b, r: r})
+		got, err := io.ReadAll(lr)
+		var le *Error
+		switch {
+		case want == 0 && (err != nil || !bytes.Equal(got, b)):
+			t.Fatalf("limit %d, %q: %v; want it read whole", limit, b, err)
+		case want != 0 && (!errors.As(err, &le) || le.Line != want):
+			t.Fatalf("limit %d, %q: %v; want line %d too long", limit, b, err, want)
+		}
+	}
+}
+
+// cutReader reads b in reads of drawn sizes.
+type cutReader struct {
+	b []byte
+	r *rand.Rand
+}
+
+func (c *cutReader) Read(p []byte) (int, error) {
+	if len(c.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), 1+c.r.IntN(12))], c.b)
+	c.b = c.b[n:]
+	return n, nil
+}

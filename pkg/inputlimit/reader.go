@@ -44,19 +44,22 @@ func (r *Reader) Read(p []byte) (int, error) {
 		return 0, r.err
 	}
 	if r.l.MaxLineBytes > 0 {
-		for b := p[:n]; ; {
-			i := bytes.IndexByte(b, '\n')
-			if i < 0 {
-				r.col += len(b)
-				break
+		// A window at a time rather than a line at a time: the current
+		// line may take room more bytes, so a line break among the next
+		// room+1 bytes ends it in time, and the lines after it, up to the
+		// last line break there, are shorter still.
+		for b := p[:n]; len(b) > 0 && r.col <= r.l.MaxLineBytes; {
+			room := r.l.MaxLineBytes - r.col
+			w := b[:min(len(b), room+1)]
+			k := bytes.LastIndexByte(w, '\n')
+			if k < 0 {
+				r.col += len(w)
+				b = b[len(w):]
+				continue
 			}
-			r.col += i
-			if r.col > r.l.MaxLineBytes {
-				break
-			}
-			r.line++
+			r.line += bytes.Count(w[:k+1], newline)
 			r.col = 0
-			b = b[i+1:]
+			b = b[k+1:]
 		}
 		if r.col > r.l.MaxLineBytes {
 			r.err = &Error{Env: EnvMaxLineBytes, Limit: int64(r.l.MaxLineBytes), Line: r.line + 1,
@@ -66,6 +69,8 @@ func (r *Reader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
+
+var newline = []byte{'\n'}
 
 // Err returns the *Error that stopped the reader, or nil: a caller that
 // reads through layers that reword errors can still tell.
