@@ -1,6 +1,9 @@
 package imagepull
 
 import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,6 +113,57 @@ func TestCandidatesCoverFind(t *testing.T) {
 			if !found {
 				t.Errorf("Find read %q at %s, which Candidates missed (%q)", r.Image, r.Field, cands)
 			}
+		}
+	}
+}
+
+// candidatesByLine is Candidates as it was, a search in each line.
+func candidatesByLine(raw []byte) (images []string, sure bool) {
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line, raw = raw[:i], raw[i+1:]
+		} else {
+			raw = nil
+		}
+		if !bytes.Contains(line, []byte("image")) {
+			continue
+		}
+		rest := bytes.TrimLeft(line, " ")
+		for bytes.HasPrefix(rest, []byte("- ")) {
+			rest = bytes.TrimLeft(rest[2:], " ")
+		}
+		if !bytes.HasPrefix(rest, []byte("image:")) {
+			if namesImageKey(line) {
+				return nil, false
+			}
+			continue
+		}
+		v, ok := oneLineValue(bytes.TrimLeft(rest[len("image:"):], " "))
+		if !ok {
+			return nil, false
+		}
+		images = append(images, v)
+	}
+	return images, true
+}
+
+// TestCandidatesByWholeSearch holds Candidates, which searches the whole
+// item for "image", to the search line by line, on items drawn from the
+// pieces of image lines.
+func TestCandidatesByWholeSearch(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	pieces := []string{"image", "image:", " image: a/b:1", "- ", "  ", "\n", "x", `"`, "'", ": ", "#", "images:", "|", "\n  - image: q.io/r@sha256:" + strings.Repeat("a", 64)}
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(14) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		raw := []byte(b.String())
+		got, gotSure := Candidates(raw)
+		want, wantSure := candidatesByLine(raw)
+		if gotSure != wantSure || !slices.Equal(got, want) {
+			t.Fatalf("%q: %q, %v; want %q, %v", raw, got, gotSure, want, wantSure)
 		}
 	}
 }

@@ -15,15 +15,17 @@ import (
 // The fast path parses an item only when a candidate needs a closer look.
 func Candidates(raw []byte) (images []string, sure bool) {
 	for len(raw) > 0 {
-		line := raw
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			line, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = nil
-		}
-		at := bytes.Index(line, []byte("image"))
+		// The next line that holds "image": one search in the rest of
+		// the item, not one in each line.
+		at := bytes.Index(raw, []byte("image"))
 		if at < 0 {
-			continue
+			break
+		}
+		start := bytes.LastIndexByte(raw[:at], '\n') + 1
+		line := raw[start:]
+		raw = nil
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			line, raw = line[:i], line[i+1:]
 		}
 		rest := bytes.TrimLeft(line, " ")
 		for bytes.HasPrefix(rest, []byte("- ")) {

@@ -162,9 +162,11 @@ func newPredecoder() *predecoder {
 					continue
 				}
 				raw := it.Raw()
-				l := &imageLines{mentions: bytes.Contains(raw, []byte("image"))}
-				if l.mentions {
-					l.images, l.sure = imagepull.Candidates(raw)
+				l := &imageLines{}
+				if at := bytes.Index(raw, []byte("image")); at >= 0 {
+					// Candidates from the line of the first mention on.
+					l.mentions = true
+					l.images, l.sure = imagepull.Candidates(raw[bytes.LastIndexByte(raw[:at], '\n')+1:])
 				}
 				p.slot(it.Index).lines = l
 			}
