@@ -19,7 +19,9 @@ import (
 func NodeOrder(source string, lists [][]string) (order []string, looped bool) {
 	var g graph
 	for _, l := range lists {
-		if !(mirror.Entry{Source: source, Mirrors: l}).HasRealMirror() {
+		// A first mirror other than the source settles it, as it does
+		// for most lists.
+		if len(l) == 0 || l[0] == source && !(mirror.Entry{Source: source, Mirrors: l}).HasRealMirror() {
 			continue
 		}
 		named := false
