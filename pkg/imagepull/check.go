@@ -117,8 +117,11 @@ func (c *Checker) Close() error { return c.p.Close() }
 // Check returns the verdict on image, without the reasons that name the
 // objects and without First (Explain adds them): looking those up costs a
 // pass over every mirror set, which a list of thousands of images cannot
-// pay for each. The verdict is shared between calls for the same image.
-// Calls may run side by side.
+// pay for each. A verdict worked out for the image is kept for the calls
+// after; one read without the reference's regular expressions (no rules
+// for its name, or its registry's verdict) is made again, at the cost of
+// that read: tens of thousands of images, each named once, would fill the
+// cache for nothing. Calls may run side by side.
 func (c *Checker) Check(image string) (*Verdict, error) {
 	if v, ok := c.cached(image); ok {
 		return v, nil
@@ -134,7 +137,7 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 			return nil, err
 		}
 		if reg == nil {
-			return c.store(image, &Verdict{Image: image, Status: NoRules, Why: noRules}, ""), nil
+			return &Verdict{Image: image, Status: NoRules, Why: noRules}, nil
 		}
 		// A reference plainly of the grammar's simple forms is read
 		// without its regular expressions: the registry's verdict, when
@@ -143,7 +146,7 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 			if t, ok := c.ofRegistry(reg.Prefix + "\x00" + strconv.FormatBool(byDigest)); ok {
 				v := *t
 				v.Image, v.Ref = image, ref
-				return c.store(image, &v, ""), nil
+				return &v, nil
 			}
 		}
 	}
