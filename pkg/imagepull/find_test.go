@@ -119,33 +119,13 @@ func TestCandidatesCoverFind(t *testing.T) {
 
 // candidatesByLine is Candidates as it was, a search in each line.
 func candidatesByLine(raw []byte) (images []string, sure bool) {
-	for len(raw) > 0 {
-		line := raw
-		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
-			line, raw = raw[:i], raw[i+1:]
-		} else {
-			raw = nil
-		}
-		if !bytes.Contains(line, []byte("image")) {
-			continue
-		}
-		rest := bytes.TrimLeft(line, " ")
-		for bytes.HasPrefix(rest, []byte("- ")) {
-			rest = bytes.TrimLeft(rest[2:], " ")
-		}
-		if !bytes.HasPrefix(rest, []byte("image:")) {
-			if namesImageKey(line) {
-				return nil, false
+	return candidates(func(yield func([]byte) bool) {
+		for _, line := range bytes.Split(raw, []byte("\n")) {
+			if bytes.Contains(line, []byte("image")) && !yield(line) {
+				return
 			}
-			continue
 		}
-		v, ok := oneLineValue(bytes.TrimLeft(rest[len("image:"):], " "))
-		if !ok {
-			return nil, false
-		}
-		images = append(images, v)
-	}
-	return images, true
+	})
 }
 
 // TestCandidatesByWholeSearch holds Candidates, which searches the whole

@@ -2,6 +2,7 @@ package imagepull
 
 import (
 	"bytes"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,36 +15,57 @@ import (
 // a block or flow value, a quoted key, an escape): only a parse tells then.
 // The fast path parses an item only when a candidate needs a closer look.
 func Candidates(raw []byte) (images []string, sure bool) {
-	for len(raw) > 0 {
-		// The next line that holds "image": one search in the rest of
-		// the item, not one in each line.
-		at := bytes.Index(raw, []byte("image"))
-		if at < 0 {
-			break
-		}
-		start := bytes.LastIndexByte(raw[:at], '\n') + 1
-		line := raw[start:]
-		raw = nil
-		if i := bytes.IndexByte(line, '\n'); i >= 0 {
-			line, raw = line[:i], line[i+1:]
-		}
-		rest := bytes.TrimLeft(line, " ")
-		for bytes.HasPrefix(rest, []byte("- ")) {
-			rest = bytes.TrimLeft(rest[2:], " ")
-		}
-		if !bytes.HasPrefix(rest, []byte("image:")) {
-			if namesImageKey(line) {
-				return nil, false
+	return candidates(linesWithImage(raw))
+}
+
+// linesWithImage yields the lines of raw that hold "image", in order: one
+// search in the rest of the item for each, not one in each line.
+func linesWithImage(raw []byte) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		for len(raw) > 0 {
+			at := bytes.Index(raw, []byte("image"))
+			if at < 0 {
+				return
 			}
-			continue
+			line := raw[bytes.LastIndexByte(raw[:at], '\n')+1:]
+			raw = nil
+			if i := bytes.IndexByte(line, '\n'); i >= 0 {
+				line, raw = line[:i], line[i+1:]
+			}
+			if !yield(line) {
+				return
+			}
 		}
-		v, ok := oneLineValue(bytes.TrimLeft(rest[len("image:"):], " "))
-		if !ok {
+	}
+}
+
+// candidates reads the image lines as Candidates says.
+func candidates(lines iter.Seq[[]byte]) (images []string, sure bool) {
+	for line := range lines {
+		v, found, sure := imageLine(line)
+		if !sure {
 			return nil, false
 		}
-		images = append(images, v)
+		if found {
+			images = append(images, v)
+		}
 	}
 	return images, true
+}
+
+// imageLine reads a line that holds "image": its value when its key is
+// image, written on the line (found); sure is false when it names image
+// in a form Candidates does not read.
+func imageLine(line []byte) (image string, found, sure bool) {
+	rest := bytes.TrimLeft(line, " ")
+	for bytes.HasPrefix(rest, []byte("- ")) {
+		rest = bytes.TrimLeft(rest[2:], " ")
+	}
+	if !bytes.HasPrefix(rest, []byte("image:")) {
+		return "", false, !namesImageKey(line)
+	}
+	v, ok := oneLineValue(bytes.TrimLeft(rest[len("image:"):], " "))
+	return v, ok, ok
 }
 
 // namesImageKey reports whether line may hold a key image in a form other
