@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/containers/image/v5/docker/reference"
 	"github.com/containers/image/v5/pkg/sysregistriesv2"
@@ -74,15 +74,20 @@ type Checker struct {
 	from   explain.Origins
 	search []string
 	// The caches, which Check calls side by side fill, each key once:
-	// sync.Maps, where a mutex for all kept two lookups' goroutines
+	// a sync.Map, where a mutex for all kept two lookups' goroutines
 	// waiting on each other (tens of thousands of images, four lookups
-	// each).
-	cache cacheOf[*Verdict] // by image
-	// byRegistry are verdicts by [[registry]] and kind of pull, for
-	// registries that are uniform.
-	byRegistry cacheOf[*Verdict]
-	uniformity cacheOf[bool] // by [[registry]] prefix
-	prefixes   []string      // sorted
+	// each), and atomics by [[registry]] position (Parsed.RegistryAt).
+	cache      cacheOf[*Verdict] // by image
+	registries []registryCache
+	prefixes   []string // sorted
+}
+
+// registryCache is what Check knows of one [[registry]] entry.
+type registryCache struct {
+	uniform atomic.Int32 // unknown, or 1 + whether it is (see uniform)
+	// verdicts by kind of pull (by tag, by digest), for a registry that
+	// is uniform.
+	verdicts [2]atomic.Pointer[Verdict]
 }
 
 // NewChecker loads conf (a registries.conf, as Render makes it) with
@@ -98,7 +103,7 @@ func NewChecker(conf []byte, from explain.Origins) (*Checker, error) {
 		p.Close()
 		return nil, err
 	}
-	registries, err := sysregistriesv2.GetRegistries(p.SystemContext())
+	registries, err := p.Registries()
 	if err != nil {
 		p.Close()
 		return nil, err
@@ -108,7 +113,7 @@ func NewChecker(conf []byte, from explain.Origins) (*Checker, error) {
 		prefixes[i] = r.Prefix
 	}
 	slices.Sort(prefixes)
-	return &Checker{p: p, from: from.Indexed(), search: search, prefixes: prefixes}, nil
+	return &Checker{p: p, from: from.Indexed(), search: search, registries: make([]registryCache, len(registries)), prefixes: prefixes}, nil
 }
 
 // Close releases what NewChecker loaded.
@@ -123,52 +128,32 @@ func (c *Checker) Close() error { return c.p.Close() }
 // that read: tens of thousands of images, each named once, would fill the
 // cache for nothing. Calls may run side by side.
 func (c *Checker) Check(image string) (*Verdict, error) {
-	if v, ok := c.cached(image); ok {
-		return v, nil
+	switch t, name, byDigest, ok := c.known(image); {
+	case ok && t == nil:
+		return &Verdict{Image: image, Status: NoRules, Why: noRules}, nil
+	case ok:
+		v := *t
+		v.Image, v.Ref = image, plainRefString(image, name, byDigest)
+		return &v, nil
 	}
-	if name, ok := ExplicitName(image); ok {
-		// The common case of a list's images: no [[registry]] matches the
-		// name as written, which for a name with its host is the name the
-		// node matches (containers/image's FindRegistry on ref.Name()).
-		// Skipping the parse then leaves a bad reference of such a name
-		// unreported, as any other image without rules.
-		reg, err := c.p.FindRegistry(name)
-		if err != nil {
-			return nil, err
-		}
-		if reg == nil {
-			return &Verdict{Image: image, Status: NoRules, Why: noRules}, nil
-		}
-		// A reference plainly of the grammar's simple forms is read
-		// without its regular expressions: the registry's verdict, when
-		// one is known, holds as below.
-		if ref, byDigest, ok := plainRef(image, name); ok && c.uniform(reg) {
-			if t, ok := c.ofRegistry(reg.Prefix + "\x00" + strconv.FormatBool(byDigest)); ok {
-				v := *t
-				v.Image, v.Ref = image, ref
-				return &v, nil
-			}
-		}
+	if v, ok := c.cache.load(image); ok {
+		return v, nil
 	}
 	// The verdict of one [[registry]] and kind of pull holds for every
 	// image under it when no registry is nested inside the locations the
 	// pull tries (see uniform): the lookups then give the same registry,
 	// mirrors and blocks whatever the rest of the name.
-	var key string
+	var slot *atomic.Pointer[Verdict]
 	explainIt := func() (*explain.Explanation, error) { return explain.Brief(c.p, image) }
 	if ref, err := explain.ParseRef(image); err == nil {
 		explainIt = func() (*explain.Explanation, error) { return explain.BriefRef(c.p, ref) }
-		reg, err := c.p.FindRegistry(ref.Name())
-		if err != nil {
-			return nil, err
-		}
-		if reg != nil && c.uniform(reg) {
+		if i, reg, ok := c.p.RegistryAt(ref.Name()); ok && reg != nil && c.uniform(i, reg) {
 			_, byDigest := ref.(reference.Canonical)
-			key = reg.Prefix + "\x00" + strconv.FormatBool(byDigest)
-			if t, ok := c.ofRegistry(key); ok {
+			slot = c.registryVerdict(i, byDigest)
+			if t := slot.Load(); t != nil {
 				v := *t
 				v.Image, v.Ref = image, ref.String()
-				return c.store(image, &v, ""), nil
+				return c.store(image, &v, nil), nil
 			}
 		}
 	}
@@ -177,12 +162,70 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 		return nil, err
 	}
 	v.First = "" // the one field that depends on the rest of the name
-	return c.store(image, v, key), nil
+	return c.store(image, v, slot), nil
 }
 
-func (c *Checker) cached(image string) (*Verdict, bool) { return c.cache.load(image) }
+// Status is the Status of Check's verdict on image, without the verdict
+// where Check would make one for the call: for the images of a list that
+// are only counted as fine.
+func (c *Checker) Status(image string) (Status, error) {
+	switch t, _, _, ok := c.known(image); {
+	case ok && t == nil:
+		return NoRules, nil
+	case ok:
+		return t.Status, nil
+	}
+	v, err := c.Check(image)
+	if err != nil {
+		return "", err
+	}
+	return v.Status, nil
+}
 
-func (c *Checker) ofRegistry(key string) (*Verdict, bool) { return c.byRegistry.load(key) }
+// known returns the verdict that holds for image without its parse, ok
+// false when there is none yet: t nil when no [[registry]] applies, else
+// the verdict of its registry and kind of pull (Image and Ref another
+// image's), the image being plainly of the reference grammar's simple
+// forms (see plainRef) with the repository name and kind of pull given.
+func (c *Checker) known(image string) (t *Verdict, name string, byDigest, ok bool) {
+	name, ok = ExplicitName(image)
+	if !ok {
+		return nil, "", false, false
+	}
+	// The common case of a list's images: no [[registry]] matches the
+	// name as written, which for a name with its host is the name the
+	// node matches (containers/image's FindRegistry on ref.Name()).
+	// Skipping the parse then leaves a bad reference of such a name
+	// unreported, as any other image without rules.
+	i, reg, indexed := c.p.RegistryAt(name)
+	switch {
+	case !indexed:
+		return nil, "", false, false
+	case reg == nil:
+		return nil, name, false, true
+	}
+	// A reference plainly of the grammar's simple forms is read without
+	// its regular expressions: the registry's verdict, when one is known,
+	// holds as in Check.
+	byDigest, ok = plainForm(image, name)
+	if !ok || !c.uniform(i, reg) {
+		return nil, "", false, false
+	}
+	if t = c.registryVerdict(i, byDigest).Load(); t == nil {
+		return nil, "", false, false
+	}
+	return t, name, byDigest, true
+}
+
+// registryVerdict is where the verdict of the [[registry]] at position i
+// on a pull by digest or by tag is kept.
+func (c *Checker) registryVerdict(i int, byDigest bool) *atomic.Pointer[Verdict] {
+	k := 0
+	if byDigest {
+		k = 1
+	}
+	return &c.registries[i].verdicts[k]
+}
 
 // cacheOf is a sync.Map of string keys to Vs.
 type cacheOf[V any] struct{ m sync.Map }
@@ -202,16 +245,16 @@ func (c *cacheOf[V]) first(k string, v V) V {
 	return x.(V)
 }
 
-// store records v as the verdict on image, and as its registry's under
-// key when key is not "", and returns it; when a call beside this one
-// recorded a verdict on image first, it returns that one, so that every
-// call on an image gets the same.
-func (c *Checker) store(image string, v *Verdict, key string) *Verdict {
+// store records v as the verdict on image, and as its registry's in slot
+// when slot is not nil and holds none yet, and returns it; when a call
+// beside this one recorded a verdict on image first, it returns that one,
+// so that every call on an image gets the same.
+func (c *Checker) store(image string, v *Verdict, slot *atomic.Pointer[Verdict]) *Verdict {
 	if w := c.cache.first(image, v); w != v {
 		return w
 	}
-	if key != "" {
-		c.byRegistry.first(key, v)
+	if slot != nil {
+		slot.CompareAndSwap(nil, v)
 	}
 	return v
 }
@@ -221,15 +264,22 @@ func (c *Checker) store(image string, v *Verdict, key string) *Verdict {
 // containers/image's FindRegistry on any name under such a location then
 // finds the registry it finds for the location itself, so that whether
 // each location is blocked does not depend on the image.
-func (c *Checker) uniform(reg *sysregistriesv2.Registry) bool {
-	if u, ok := c.uniformity.load(reg.Prefix); ok {
-		return u
+// reg is the entry at position i (Parsed.RegistryAt).
+func (c *Checker) uniform(i int, reg *sysregistriesv2.Registry) bool {
+	known := &c.registries[i].uniform
+	if u := known.Load(); u != 0 {
+		return u == 2
 	}
 	u := !c.nestedInside(reg.Location)
 	for _, m := range reg.Mirrors {
 		u = u && !c.nestedInside(m.Location)
 	}
-	return c.uniformity.first(reg.Prefix, u)
+	var k int32 = 1
+	if u {
+		k = 2
+	}
+	known.CompareAndSwap(0, k) // either call's answer is the same
+	return u
 }
 
 // nestedInside reports whether a [[registry]] prefix lies inside location.
@@ -372,25 +422,35 @@ func ExplicitName(image string) (string, bool) {
 // reference as ParseRef spells it (":latest" added) and whether it is by
 // digest; ok is false for anything else, which the full parse reads.
 func plainRef(image, name string) (ref string, byDigest, ok bool) {
-	if len(name) > reference.NameTotalLengthMax || !plainName(name) {
+	if byDigest, ok = plainForm(image, name); !ok {
 		return "", false, false
+	}
+	return plainRefString(image, name, byDigest), byDigest, true
+}
+
+// plainForm is plainRef without the reference spelled out.
+func plainForm(image, name string) (byDigest, ok bool) {
+	if len(name) > reference.NameTotalLengthMax || !plainName(name) {
+		return false, false
 	}
 	rest := image[len(name):]
 	switch {
 	case rest == "":
-		return name + ":latest", false, true
+		return false, true
 	case rest[0] == ':':
-		if !plainTag(rest[1:]) {
-			return "", false, false
-		}
-		return image, false, true
+		return false, plainTag(rest[1:])
 	case strings.HasPrefix(rest, "@sha256:"):
-		if !lowerHex(rest[len("@sha256:"):], 64) {
-			return "", false, false
-		}
-		return image, true, true
+		return true, lowerHex(rest[len("@sha256:"):], 64)
 	}
-	return "", false, false
+	return false, false
+}
+
+// plainRefString spells out the reference of image, which plainForm read.
+func plainRefString(image, name string, byDigest bool) string {
+	if !byDigest && len(image) == len(name) {
+		return name + ":latest"
+	}
+	return image
 }
 
 // plainName reports whether name is host[:port]/component[/component...]
@@ -404,12 +464,12 @@ func plainName(name string) bool {
 	if hasPort && (port == "" || strings.Trim(port, "0123456789") != "") {
 		return false
 	}
-	for _, label := range strings.Split(host, ".") {
+	for label := range strings.SplitSeq(host, ".") {
 		if !plainComponent(label, "-") {
 			return false
 		}
 	}
-	for _, component := range strings.Split(name[slash+1:], "/") {
+	for component := range strings.SplitSeq(name[slash+1:], "/") {
 		if !plainComponent(component, "._-") {
 			return false
 		}

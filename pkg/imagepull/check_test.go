@@ -107,7 +107,8 @@ func TestCheckMatchesExplain(t *testing.T) {
 
 // TestCheckSideBySide checks one checker from four goroutines at once,
 // each on the images of checkMatchesExplain in its own order: each gets,
-// for each image, the verdict a checker of its own gives.
+// for each image, the verdict a checker of its own gives. Two of them ask
+// for the Status first.
 func TestCheckSideBySide(t *testing.T) {
 	images := checkImages()
 	want := map[string]Verdict{}
@@ -128,6 +129,13 @@ func TestCheckSideBySide(t *testing.T) {
 		got[g] = map[string]*Verdict{}
 		wg.Go(func() {
 			for _, image := range order {
+				if g%2 == 0 {
+					s, err := c.Status(image)
+					if err != nil || s != want[image].Status {
+						t.Errorf("%s: goroutine %d got status %s, %v; want %s", image, g, s, err, want[image].Status)
+						return
+					}
+				}
 				v, err := c.Check(image)
 				if err != nil {
 					t.Error(err)
@@ -172,9 +180,16 @@ func checkMatchesExplain(t *testing.T, reverse bool) {
 	{
 		{
 			for _, image := range images {
+				before, err := c.Status(image)
+				if err != nil {
+					t.Fatal(err)
+				}
 				brief, err := c.Check(image)
 				if err != nil {
 					t.Fatal(err)
+				}
+				if after, err := c.Status(image); err != nil || before != brief.Status || after != brief.Status {
+					t.Errorf("%s: Status says %s before Check and %s, %v after; Check says %s", image, before, after, err, brief.Status)
 				}
 				full, err := c.Explain(image)
 				if err != nil {

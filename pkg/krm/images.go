@@ -330,11 +330,11 @@ func findImages(e *entry) ([]imagepull.Ref, error) {
 // anyFinding reports whether one of refs is a reference the check reports.
 func anyFinding(c *imagepull.Checker, refs []imagepull.Ref) (bool, error) {
 	for _, r := range refs {
-		v, err := c.Check(r.Image)
+		s, err := c.Status(r.Image)
 		if err != nil {
 			return false, err
 		}
-		if v.Status.Finding() {
+		if s.Finding() {
 			return true, nil
 		}
 	}
@@ -398,11 +398,11 @@ func needsParse(c *imagepull.Checker, images []string, sure bool) (bool, error) 
 		return true, nil
 	}
 	for _, image := range images {
-		v, err := c.Check(image)
+		s, err := c.Status(image)
 		if err != nil {
 			return false, err
 		}
-		if v.Status.Finding() {
+		if s.Finding() {
 			return true, nil
 		}
 	}

@@ -60,6 +60,17 @@ func newRegistryIndex(regs []sysregistriesv2.Registry) *registryIndex {
 // find returns the registry for ref, a copy as FindRegistry returns, or
 // nil when none matches.
 func (x *registryIndex) find(ref string) *sysregistriesv2.Registry {
+	best := x.at(ref)
+	if best < 0 {
+		return nil
+	}
+	r := x.regs[best]
+	return &r
+}
+
+// at returns the position in regs of the registry for ref, -1 when none
+// matches.
+func (x *registryIndex) at(ref string) int {
 	best := -1
 	consider := func(i int) {
 		p := x.regs[i].Prefix
@@ -101,11 +112,7 @@ func (x *registryIndex) find(ref string) *sysregistriesv2.Registry {
 	for _, i := range x.odd {
 		consider(i)
 	}
-	if best < 0 {
-		return nil
-	}
-	r := x.regs[best]
-	return &r
+	return best
 }
 
 func terminator(c byte) bool { return c == ':' || c == '/' || c == '@' }

@@ -47,14 +47,28 @@ func confOf(t testing.TB, prefixes []string) []byte {
 }
 
 // sameAsContainersImage checks that Parsed.FindRegistry gives, for every
-// ref, what containers/image's FindRegistry gives on the same file.
+// ref, what containers/image's FindRegistry gives on the same file, and
+// that RegistryAt gives the same entry, at its position in Registries.
 func sameAsContainersImage(t *testing.T, p *registriesconf.Parsed, conf []byte, refs []string) {
 	t.Helper()
+	regs, err := p.Registries()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ref := range refs {
 		want, wantErr := sysregistriesv2.FindRegistry(p.SystemContext(), ref)
 		got, err := p.FindRegistry(ref)
 		if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(err, wantErr) {
 			t.Errorf("FindRegistry(%q) = %s, %v; containers/image: %s, %v\nconf:\n%s", ref, prefixOf(got), err, prefixOf(want), wantErr, conf)
+		}
+		i, at, ok := p.RegistryAt(ref)
+		switch {
+		case !ok:
+			t.Errorf("RegistryAt(%q): no index", ref)
+		case (at == nil) != (i < 0) || at != nil && (i >= len(regs) || at != &regs[i]):
+			t.Errorf("RegistryAt(%q) = %d, %s: not the entry at that position of %d", ref, i, prefixOf(at), len(regs))
+		case !reflect.DeepEqual(at, want):
+			t.Errorf("RegistryAt(%q) = %s; containers/image: %s\nconf:\n%s", ref, prefixOf(at), prefixOf(want), conf)
 		}
 	}
 }

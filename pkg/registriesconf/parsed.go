@@ -70,16 +70,51 @@ func (p *Parsed) SystemContext() *types.SystemContext { return p.sys }
 // built on the first call, at a cost that follows the length of ref
 // rather than the number of entries.
 func (p *Parsed) FindRegistry(ref string) (*sysregistriesv2.Registry, error) {
+	x := p.indexed()
+	if x == nil {
+		// containers/image's own answer, and its error.
+		return sysregistriesv2.FindRegistry(p.sys, ref)
+	}
+	return x.find(ref), nil
+}
+
+// RegistryAt is FindRegistry without the copy: the position of the entry
+// among Registries' (-1 when none matches) and the entry itself, which the
+// caller must not change. ok is false when the registries did not load or
+// p is closed; FindRegistry then gives containers/image's answer.
+func (p *Parsed) RegistryAt(ref string) (i int, reg *sysregistriesv2.Registry, ok bool) {
+	x := p.indexed()
+	if x == nil {
+		return -1, nil, false
+	}
+	if i = x.at(ref); i < 0 {
+		return -1, nil, true
+	}
+	return i, &x.regs[i], true
+}
+
+// Registries returns the [[registry]] entries as containers/image loaded
+// them (sysregistriesv2.GetRegistries), in the positions RegistryAt gives,
+// shared: the caller must not change them.
+func (p *Parsed) Registries() ([]sysregistriesv2.Registry, error) {
+	if x := p.indexed(); x != nil {
+		return x.regs, nil
+	}
+	return sysregistriesv2.GetRegistries(p.sys)
+}
+
+// indexed returns the index of the entries' prefixes, built on the first
+// call, or nil when the entries did not load or p is closed.
+func (p *Parsed) indexed() *registryIndex {
 	p.indexOnce.Do(func() {
 		if regs, err := sysregistriesv2.GetRegistries(p.sys); err == nil && !p.closed {
 			p.index = newRegistryIndex(regs)
 		}
 	})
-	if p.index == nil || p.closed {
-		// containers/image's own answer, and its error.
-		return sysregistriesv2.FindRegistry(p.sys, ref)
+	if p.closed {
+		return nil
 	}
-	return p.index.find(ref), nil
+	return p.index
 }
 
 // Close removes the file and drops containers/image's cache of it.
