@@ -23,13 +23,24 @@ func (f Filter) Convert(icsp *mirror.Set) []*mirror.Set {
 	if f.TagMirrors {
 		kinds = append(kinds, mirror.ITMS)
 	}
+	n := 0
+	for _, e := range icsp.Entries {
+		n += len(e.Mirrors)
+	}
 	out := make([]*mirror.Set, 0, len(kinds))
 	for _, k := range kinds {
 		s := *icsp
 		s.Kind = k
 		s.Entries = make([]mirror.Entry, len(icsp.Entries))
+		// The set's mirror lists are copies, in one allocation.
+		mirrors := make([]string, 0, n)
 		for i, e := range icsp.Entries {
-			s.Entries[i] = mirror.Entry{Source: e.Source, Mirrors: append([]string(nil), e.Mirrors...)}
+			s.Entries[i] = mirror.Entry{Source: e.Source}
+			if len(e.Mirrors) > 0 {
+				from := len(mirrors)
+				mirrors = append(mirrors, e.Mirrors...)
+				s.Entries[i].Mirrors = mirrors[from:len(mirrors):len(mirrors)]
+			}
 		}
 		out = append(out, &s)
 	}

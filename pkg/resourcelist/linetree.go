@@ -2,7 +2,6 @@ package resourcelist
 
 import (
 	"bytes"
-	"strings"
 
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -305,17 +304,34 @@ var words = func() map[string]string {
 }()
 
 // plainTag is yaml.v3's resolution of an untagged plain scalar (which
-// ShortTag gives), without its cost for the common case: text that starts
-// with a letter other than those of true, false, null and their kin is a
-// string.
+// ShortTag gives), without its cost for the common case (see
+// plainLooksString).
 func plainTag(n *yaml.Node) string {
-	if v := n.Value; v != "" {
-		switch c := v[0]; {
-		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			if !strings.ContainsRune("yYnNtTfFoO", rune(c)) {
-				return "!!str"
-			}
-		}
+	if v := n.Value; v != "" && plainLooksString(v[0], len(v)) {
+		return "!!str"
 	}
 	return n.ShortTag()
 }
+
+// plainLooksString reports whether a plain scalar of n bytes that starts
+// with first resolves to a string by those two alone. It follows
+// go.yaml.in/yaml/v3's resolve: text that starts with a letter is a
+// string unless it is in its table (resolveMap), whose words that start
+// with a letter are true, false and null, three spellings each, and start
+// with one of "yYnNtTfFoO" (the letters its resolveTable sends to the
+// table), five bytes at most. false means: ask ShortTag.
+func plainLooksString(first byte, n int) bool {
+	if !(first >= 'a' && first <= 'z' || first >= 'A' && first <= 'Z') {
+		return false
+	}
+	return n > 5 || !tableLetter[first]
+}
+
+// tableLetter marks the letters that yaml.v3's resolveTable sends to its
+// table of words.
+var tableLetter = func() (t [256]bool) {
+	for _, c := range []byte("yYnNtTfFoO") {
+		t[c] = true
+	}
+	return t
+}()

@@ -309,3 +309,41 @@ func TestHeadIsNodeWithoutTheRest(t *testing.T) {
 		t.Errorf("Head left fields out of only %d items", heads)
 	}
 }
+
+// TestPlainLooksString: where plainLooksString says a plain scalar is a
+// string, the parser's resolution (ShortTag) says so too, for scalars of
+// every first byte, among them every word of yaml.v3's table in its three
+// spellings and longer words that start like them; and it answers for the
+// long words, which the list's values are.
+func TestPlainLooksString(t *testing.T) {
+	t.Parallel()
+	var rests []string
+	for _, w := range []string{"true", "false", "null", "yes", "no", "on", "off", "y", "n", "nan", "inf"} {
+		for _, spelled := range []string{w, strings.ToUpper(w[:1]) + w[1:], strings.ToUpper(w)} {
+			rests = append(rests, spelled[1:], spelled[1:]+"x", spelled[1:]+"1")
+		}
+	}
+	rests = append(rests, "", "x", "xxxx", "xxxxx", "-25/app.yaml", ".5", "e5", "x:y")
+	checked, said := 0, 0
+	for c := 0; c < 256; c++ {
+		for _, rest := range rests {
+			for _, v := range []string{string([]byte{byte(c)}) + rest, string([]byte{byte(c)}) + strings.ToUpper(rest)} {
+				checked++
+				if !plainLooksString(v[0], len(v)) {
+					continue
+				}
+				said++
+				n := yaml.Node{Kind: yaml.ScalarNode, Value: v}
+				if tag := n.ShortTag(); tag != "!!str" {
+					t.Errorf("plainLooksString(%q) is true; the parser resolves it to %s", v, tag)
+				}
+			}
+		}
+	}
+	for _, v := range []string{"trueish", "NeverContactSource", "team-25/app-25.yaml", "openshift"} {
+		if !plainLooksString(v[0], len(v)) {
+			t.Errorf("plainLooksString(%q) is false", v)
+		}
+	}
+	t.Logf("%d scalars, %d said to be strings", checked, said)
+}

@@ -145,7 +145,7 @@ func isString(v []byte, kind valueKind) bool {
 	if len(v) == 0 {
 		return false
 	}
-	if c := v[0]; (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') && !bytes.ContainsRune([]byte("yYnNtTfFoO"), rune(c)) {
+	if plainLooksString(v[0], len(v)) {
 		return true
 	}
 	n := yaml.Node{Kind: yaml.ScalarNode, Value: string(v)}
