@@ -147,7 +147,7 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 	explainIt := func() (*explain.Explanation, error) { return explain.Brief(c.p, image) }
 	if ref, err := explain.ParseRef(image); err == nil {
 		explainIt = func() (*explain.Explanation, error) { return explain.BriefRef(c.p, ref) }
-		if i, reg, ok := c.p.RegistryAt(ref.Name()); ok && reg != nil && c.uniform(i, reg) {
+		if i, reg, ok := c.p.RegistryAt(ref.Name()); ok && reg != nil && under(ref.Name(), reg.Prefix) && c.uniform(i, reg) {
 			_, byDigest := ref.(reference.Canonical)
 			slot = c.registryVerdict(i, byDigest)
 			if t := slot.Load(); t != nil {
@@ -208,7 +208,7 @@ func (c *Checker) known(image string) (t *Verdict, name string, byDigest, ok boo
 	// its regular expressions: the registry's verdict, when one is known,
 	// holds as in Check.
 	byDigest, ok = plainForm(image, name)
-	if !ok || !c.uniform(i, reg) {
+	if !ok || !under(name, reg.Prefix) || !c.uniform(i, reg) {
 		return nil, "", false, false
 	}
 	if t = c.registryVerdict(i, byDigest).Load(); t == nil {
@@ -263,8 +263,8 @@ func (c *Checker) store(image string, v *Verdict, slot *atomic.Pointer[Verdict])
 // the locations a pull through reg tries (its mirrors, its own location):
 // containers/image's FindRegistry on any name under such a location then
 // finds the registry it finds for the location itself, so that whether
-// each location is blocked does not depend on the image.
-// reg is the entry at position i (Parsed.RegistryAt).
+// each location is blocked does not depend on the image, for the names
+// of under. reg is the entry at position i (Parsed.RegistryAt).
 func (c *Checker) uniform(i int, reg *sysregistriesv2.Registry) bool {
 	known := &c.registries[i].uniform
 	if u := known.Load(); u != 0 {
@@ -280,6 +280,16 @@ func (c *Checker) uniform(i int, reg *sysregistriesv2.Registry) bool {
 	}
 	known.CompareAndSwap(0, k) // either call's answer is the same
 	return u
+}
+
+// under reports whether name, which the [[registry]] prefix matches, is
+// the prefix or lies below it: where the prefix is a host alone, it
+// matches that host with a port too (containers/image's refMatchingPrefix
+// stops at a ':'), and its locations then gain the port
+// (rewriteReference), where other entries apply. A wildcard's locations
+// are not rewritten.
+func under(name, prefix string) bool {
+	return strings.HasPrefix(prefix, "*.") || len(name) == len(prefix) || name[len(prefix)] == '/'
 }
 
 // nestedInside reports whether a [[registry]] prefix lies inside location.

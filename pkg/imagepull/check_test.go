@@ -356,3 +356,39 @@ func TestPlainRef(t *testing.T) {
 		t.Errorf("plainRef read only %d generated references", read)
 	}
 }
+
+// TestCheckPortAfterHostSource: a source that is a host alone matches the
+// names of that host with a port too (containers/image's prefix match
+// stops at a ':'), whose mirror then gains the port: a registry blocked
+// there blocks the mirror for those names only. The verdict on the names
+// without the port must not stand for them, nor theirs for the others.
+func TestCheckPortAfterHostSource(t *testing.T) {
+	t.Parallel()
+	img := &registriesconf.Image{Name: "cluster", BlockedRegistries: []string{"mirror.example.com:5000"}}
+	sets := []mirror.Set{set(mirror.IDMS, "d", mirror.Entry{Source: "quay.io", Mirrors: []string{"mirror.example.com"}, Policy: mirror.NeverContactSource})}
+	images := []string{"quay.io/a/b" + digest, "quay.io:5000/a/b" + digest, "quay.io/c" + digest, "quay.io:5000/c" + digest}
+	for _, order := range [][]string{images, {images[1], images[0], images[3], images[2]}} {
+		c := checker(t, img, sets...)
+		for _, image := range order {
+			brief, err := c.Check(image)
+			if err != nil {
+				t.Fatal(err)
+			}
+			status, err := c.Status(image)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, err := c.Explain(image)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := Mirrored
+			if strings.Contains(image, ":5000") {
+				want = Unpullable
+			}
+			if full.Status != want || brief.Status != want || status != want {
+				t.Errorf("%s: Explain says %s, Check %s, Status %s; want %s", image, full.Status, brief.Status, status, want)
+			}
+		}
+	}
+}
