@@ -283,14 +283,11 @@ func (c *Checker) uniform(i int, reg *sysregistriesv2.Registry) bool {
 }
 
 // under reports whether name, which the [[registry]] prefix matches, is
-// the prefix or lies below it: where the prefix is a host alone, it
-// matches that host with a port too (containers/image's refMatchingPrefix
-// stops at a ':'), and its locations then gain the port
-// (rewriteReference), where other entries apply. A wildcard's locations
-// are not rewritten.
-func under(name, prefix string) bool {
-	return strings.HasPrefix(prefix, "*.") || len(name) == len(prefix) || name[len(prefix)] == '/'
-}
+// what the prefix matches or lies below it (registriesconf.Below): where
+// the prefix is a host alone, or a wildcard, it matches that host with a
+// port too, and the locations then gain the port, where other entries
+// apply.
+func under(name, prefix string) bool { return registriesconf.Below(name, prefix) }
 
 // nestedInside reports whether a [[registry]] prefix lies inside location.
 func (c *Checker) nestedInside(location string) bool {

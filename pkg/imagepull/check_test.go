@@ -365,8 +365,14 @@ func TestPlainRef(t *testing.T) {
 func TestCheckPortAfterHostSource(t *testing.T) {
 	t.Parallel()
 	img := &registriesconf.Image{Name: "cluster", BlockedRegistries: []string{"mirror.example.com:5000"}}
-	sets := []mirror.Set{set(mirror.IDMS, "d", mirror.Entry{Source: "quay.io", Mirrors: []string{"mirror.example.com"}, Policy: mirror.NeverContactSource})}
-	images := []string{"quay.io/a/b" + digest, "quay.io:5000/a/b" + digest, "quay.io/c" + digest, "quay.io:5000/c" + digest}
+	for _, tt := range []struct{ source, host string }{{"quay.io", "quay.io"}, {"*.example.org", "a.example.org"}} {
+		sets := []mirror.Set{set(mirror.IDMS, "d", mirror.Entry{Source: tt.source, Mirrors: []string{"mirror.example.com"}, Policy: mirror.NeverContactSource})}
+		checkPortAfterHost(t, img, sets, tt.host)
+	}
+}
+
+func checkPortAfterHost(t *testing.T, img *registriesconf.Image, sets []mirror.Set, host string) {
+	images := []string{host + "/a/b" + digest, host + ":5000/a/b" + digest, host + "/c" + digest, host + ":5000/c" + digest}
 	for _, order := range [][]string{images, {images[1], images[0], images[3], images[2]}} {
 		c := checker(t, img, sets...)
 		for _, image := range order {

@@ -115,6 +115,16 @@ func (x *registryIndex) at(ref string) int {
 	return best
 }
 
+// Below reports whether ref, which prefix matches, is what the prefix
+// matches or lies below it: '/' follows the match, not a host's port.
+// containers/image appends what follows the match to each location it
+// pulls from (rewriteReference), so that below the match, which entries
+// apply to those locations is the same for every name.
+func Below(ref, prefix string) bool {
+	k := matchingPrefix(ref, prefix)
+	return k >= 0 && (k == len(ref) || ref[k] == '/')
+}
+
 func terminator(c byte) bool { return c == ':' || c == '/' || c == '@' }
 
 // matchingPrefix is containers/image's refMatchingPrefix: the length of

@@ -31,3 +31,25 @@ func TestRegistryIndexOddWildcards(t *testing.T) {
 		}
 	}
 }
+
+func TestBelow(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		ref, prefix string
+		want        bool
+	}{
+		{"quay.io", "quay.io", true},
+		{"quay.io/a/b", "quay.io", true},
+		{"quay.io:5000/a", "quay.io", false},
+		{"quay.io/ns/a", "quay.io/ns", true},
+		{"quay.io/nsx/a", "quay.io/ns", false}, // not matched at all
+		{"a.example.org/x", "*.example.org", true},
+		{"a.example.org", "*.example.org", true},
+		{"a.example.org:5000/x", "*.example.org", false},
+		{"b.a.example.org/x", "*.example.org", true},
+	} {
+		if got := Below(tt.ref, tt.prefix); got != tt.want {
+			t.Errorf("Below(%q, %q) = %v, want %v", tt.ref, tt.prefix, got, tt.want)
+		}
+	}
+}
