@@ -82,14 +82,6 @@ type Checker struct {
 	prefixes   []string // sorted
 }
 
-// registryCache is what Check knows of one [[registry]] entry.
-type registryCache struct {
-	uniform atomic.Int32 // unknown, or 1 + whether it is (see uniform)
-	// verdicts by kind of pull (by tag, by digest), for a registry that
-	// is uniform.
-	verdicts [2]atomic.Pointer[Verdict]
-}
-
 // NewChecker loads conf (a registries.conf, as Render makes it) with
 // containers/image. from are the objects it was rendered from, which the
 // reasons name. Close releases it.
@@ -147,7 +139,7 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 	explainIt := func() (*explain.Explanation, error) { return explain.Brief(c.p, image) }
 	if ref, err := explain.ParseRef(image); err == nil {
 		explainIt = func() (*explain.Explanation, error) { return explain.BriefRef(c.p, ref) }
-		if i, reg, ok := c.p.RegistryAt(ref.Name()); ok && reg != nil && under(ref.Name(), reg.Prefix) && c.uniform(i, reg) {
+		if i, reg, ok := c.p.RegistryAt(ref.Name()); ok && reg != nil && c.shared(i, reg, ref.Name()) {
 			_, byDigest := ref.(reference.Canonical)
 			slot = c.registryVerdict(i, byDigest)
 			if t := slot.Load(); t != nil {
@@ -205,26 +197,27 @@ func (c *Checker) known(image string) (t *Verdict, name string, byDigest, ok boo
 		return nil, name, false, true
 	}
 	// A reference plainly of the grammar's simple forms is read without
-	// its regular expressions: the registry's verdict, when one is known,
-	// holds as in Check.
+	// its regular expressions: the registry's verdict holds as in Check,
+	// and where the registry's locations are plain too, it is worked out
+	// without a reference (registryVerdictBelow).
 	byDigest, ok = plainForm(image, name)
-	if !ok || !under(name, reg.Prefix) || !c.uniform(i, reg) {
+	if !ok || !c.shared(i, reg, name) {
 		return nil, "", false, false
 	}
-	if t = c.registryVerdict(i, byDigest).Load(); t == nil {
-		return nil, "", false, false
+	slot := c.registryVerdict(i, byDigest)
+	if t = slot.Load(); t == nil {
+		st := c.registryState(i, reg)
+		if !st.plain || len(name) == registriesconf.MatchEnd(name, reg.Prefix) {
+			return nil, "", false, false
+		}
+		v, err := c.verdict("", func() (*explain.Explanation, error) { return c.explainBelow(reg, byDigest), nil })
+		if err != nil {
+			return nil, "", false, false
+		}
+		slot.CompareAndSwap(nil, v)
+		t = slot.Load()
 	}
 	return t, name, byDigest, true
-}
-
-// registryVerdict is where the verdict of the [[registry]] at position i
-// on a pull by digest or by tag is kept.
-func (c *Checker) registryVerdict(i int, byDigest bool) *atomic.Pointer[Verdict] {
-	k := 0
-	if byDigest {
-		k = 1
-	}
-	return &c.registries[i].verdicts[k]
 }
 
 // cacheOf is a sync.Map of string keys to Vs.
@@ -259,46 +252,6 @@ func (c *Checker) store(image string, v *Verdict, slot *atomic.Pointer[Verdict])
 	return v
 }
 
-// uniform reports whether no [[registry]] prefix is nested inside one of
-// the locations a pull through reg tries (its mirrors, its own location):
-// containers/image's FindRegistry on any name under such a location then
-// finds the registry it finds for the location itself, so that whether
-// each location is blocked does not depend on the image, for the names
-// of under. reg is the entry at position i (Parsed.RegistryAt).
-func (c *Checker) uniform(i int, reg *sysregistriesv2.Registry) bool {
-	known := &c.registries[i].uniform
-	if u := known.Load(); u != 0 {
-		return u == 2
-	}
-	u := !c.nestedInside(reg.Location)
-	for _, m := range reg.Mirrors {
-		u = u && !c.nestedInside(m.Location)
-	}
-	var k int32 = 1
-	if u {
-		k = 2
-	}
-	known.CompareAndSwap(0, k) // either call's answer is the same
-	return u
-}
-
-// under reports whether name, which the [[registry]] prefix matches, is
-// what the prefix matches or lies below it (registriesconf.Below): where
-// the prefix is a host alone, or a wildcard, it matches that host with a
-// port too, and the locations then gain the port, where other entries
-// apply.
-func under(name, prefix string) bool { return registriesconf.Below(name, prefix) }
-
-// nestedInside reports whether a [[registry]] prefix lies inside location.
-func (c *Checker) nestedInside(location string) bool {
-	if location == "" {
-		return false
-	}
-	inside := location + "/"
-	i, _ := slices.BinarySearch(c.prefixes, inside)
-	return i < len(c.prefixes) && strings.HasPrefix(c.prefixes[i], inside)
-}
-
 // Explain returns the verdict on image with reasons that name the objects
 // that block it.
 func (c *Checker) Explain(image string) (*Verdict, error) {
@@ -326,6 +279,10 @@ func (c *Checker) verdict(image string, explainIt func() (*explain.Explanation, 
 		return nil, err
 	}
 	v.Ref, v.ByDigest, v.Registry = ex.Ref, ex.ByDigest, ex.Registry
+	pulled := "tag" // v.Pulled(), also where ex has no Ref (explainBelow)
+	if ex.ByDigest {
+		pulled = "digest"
+	}
 	for _, l := range ex.Locations {
 		if !l.Blocked {
 			v.First = l.Ref
@@ -346,7 +303,7 @@ func (c *Checker) verdict(image string, explainIt func() (*explain.Explanation, 
 		v.Fix = fmt.Sprintf("add an ImageTagMirrorSet entry for %s, or pull the image by digest", ex.Registry)
 	case !ex.Pullable() && len(ex.Locations) == 1:
 		v.Status = Unpullable
-		v.Why = fmt.Sprintf("%s is blocked%s and has no mirror for a pull by %s: it cannot be pulled", source.BlockedBy, reasons(source), v.Pulled())
+		v.Why = fmt.Sprintf("%s is blocked%s and has no mirror for a pull by %s: it cannot be pulled", source.BlockedBy, reasons(source), pulled)
 		v.Fix = fmt.Sprintf("mirror it (an ImageDigestMirrorSet or ImageTagMirrorSet entry for %s), or unblock it", source.BlockedBy)
 	case !ex.Pullable():
 		v.Status = Unpullable
@@ -361,7 +318,7 @@ func (c *Checker) verdict(image string, explainIt func() (*explain.Explanation, 
 		v.Why = noRules
 	default:
 		v.Status = Mirrored
-		v.Why = fmt.Sprintf("pulled by %s through the mirrors of %s", v.Pulled(), ex.Registry)
+		v.Why = fmt.Sprintf("pulled by %s through the mirrors of %s", pulled, ex.Registry)
 		if ex.SourceContacted() {
 			v.Why += "; the source is contacted if no mirror serves it"
 		} else {

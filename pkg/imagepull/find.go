@@ -2,7 +2,8 @@
 // tells, for each, whether a node can pull it under the mirror rules: the
 // same lookups that `mirrorset explain` makes (package explain, which asks
 // containers/image on the rendered registries.conf), reduced to a verdict
-// and a fix. The KRM function reports the images that cannot be pulled, or
+// and a fix; a registry's verdict for all the images below it is worked
+// out once (registry.go). The KRM function reports the images that cannot be pulled, or
 // that go straight to their source, as results; `mirrorset images` prints
 // them all.
 package imagepull

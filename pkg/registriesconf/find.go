@@ -121,9 +121,14 @@ func (x *registryIndex) at(ref string) int {
 // pulls from (rewriteReference), so that below the match, which entries
 // apply to those locations is the same for every name.
 func Below(ref, prefix string) bool {
-	k := matchingPrefix(ref, prefix)
+	k := MatchEnd(ref, prefix)
 	return k >= 0 && (k == len(ref) || ref[k] == '/')
 }
+
+// MatchEnd returns where in ref the match of prefix ends, as
+// containers/image's refMatchingPrefix does (what follows goes after each
+// location), -1 when prefix does not match ref.
+func MatchEnd(ref, prefix string) int { return matchingPrefix(ref, prefix) }
 
 func terminator(c byte) bool { return c == ':' || c == '/' || c == '@' }
 
