@@ -104,8 +104,9 @@ func (c *Checker) nestedInside(location string) bool {
 // own location, the name itself: reg). TestExplainBelowIsBriefRef holds
 // it to explain.BriefRef.
 func (c *Checker) explainBelow(reg *sysregistriesv2.Registry, byDigest bool) *explain.Explanation {
-	ex := &explain.Explanation{ByDigest: byDigest, Registry: reg.Prefix, MirrorByDigestOnly: reg.MirrorByDigestOnly}
-	var used []sysregistriesv2.Endpoint
+	ex := &explain.Explanation{ByDigest: byDigest, Registry: reg.Prefix, MirrorByDigestOnly: reg.MirrorByDigestOnly,
+		Locations: make([]explain.Location, 0, len(reg.Mirrors)+1)}
+	used := make([]sysregistriesv2.Endpoint, 0, len(reg.Mirrors)+1)
 	for _, m := range reg.Mirrors {
 		if triedFor(reg, m, byDigest) {
 			used = append(used, m)
