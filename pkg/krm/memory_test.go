@@ -49,6 +49,36 @@ func TestLimitMemory(t *testing.T) {
 	}
 }
 
+// TestLimitMemoryRoomy: past roomyInput the collector runs at GOGC
+// roomyPercent beside the cap, below it at the GOGC it had; undo puts
+// both back. Not parallel: the settings are the process's.
+func TestLimitMemoryRoomy(t *testing.T) {
+	_, gogc := os.LookupEnv("GOGC")
+	_, gomemlimit := os.LookupEnv("GOMEMLIMIT")
+	if gogc || gomemlimit {
+		t.Skip("GOGC or GOMEMLIMIT is set, and limitMemory leaves them alone")
+	}
+	percent, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
+	debug.SetGCPercent(percent)
+	for _, tt := range []struct {
+		input int64
+		want  int
+	}{{roomyInput, percent}, {roomyInput + 1, roomyPercent}} {
+		undo := limitMemory(tt.input)
+		got := debug.SetGCPercent(-1)
+		debug.SetGCPercent(got)
+		undo()
+		if got != tt.want {
+			t.Errorf("after %d bytes of input GOGC is %d, want %d", tt.input, got, tt.want)
+		}
+		afterPercent, afterLimit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
+		debug.SetGCPercent(afterPercent)
+		if afterPercent != percent || afterLimit != limit {
+			t.Errorf("after the undo GOGC %d, limit %d; want %d and %d", afterPercent, afterLimit, percent, limit)
+		}
+	}
+}
+
 // TestFewerCollections: GOGC 400 under a 64 MiB cap, and the undo, once or
 // twice, puts both back. Not parallel: the settings are the process's.
 func TestFewerCollections(t *testing.T) {
