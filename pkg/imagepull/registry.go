@@ -84,9 +84,30 @@ func (c *Checker) nestedInside(location string) bool {
 	if location == "" {
 		return false
 	}
-	inside := location + "/"
-	i, _ := slices.BinarySearch(c.prefixes, inside)
-	return i < len(c.prefixes) && strings.HasPrefix(c.prefixes[i], inside)
+	// The first prefix not before location + "/", without making it.
+	i, _ := slices.BinarySearchFunc(c.prefixes, location, compareBelow)
+	return i < len(c.prefixes) && below(c.prefixes[i], location)
+}
+
+// compareBelow compares p with location + "/" as strings.Compare would;
+// the prefixes below location compare as equal.
+func compareBelow(p, location string) int {
+	if below(p, location) {
+		return 0
+	}
+	n := min(len(p), len(location))
+	if c := strings.Compare(p[:n], location[:n]); c != 0 {
+		return c
+	}
+	if len(p) <= len(location) || p[len(location)] < '/' {
+		return -1 // location's start, or apart from it before the '/'
+	}
+	return 1
+}
+
+// below reports whether p is location, '/' and more.
+func below(p, location string) bool {
+	return len(p) > len(location) && p[len(location)] == '/' && strings.HasPrefix(p, location)
 }
 
 // explainBelow is explain.BriefRef on any image pulled by digest (or by

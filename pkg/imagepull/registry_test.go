@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/containers/image/v5/docker/reference"
@@ -210,6 +211,25 @@ func TestCheckIsVerdictOfBriefRef(t *testing.T) {
 				}
 			}
 			fresh.Close()
+		}
+	}
+}
+
+// TestNestedInside: the search without the string location + "/" finds
+// what a search for it finds, over prefixes that sort around it.
+func TestNestedInside(t *testing.T) {
+	t.Parallel()
+	prefixes := []string{"a", "a.b", "a/", "a/b", "a/b/c", "a-b/c", "a0", "a:5000/x", "ab/c", "b", "m.example.com", "m.example.com.x/y",
+		"m.example.com/ns", "m.example.com/ns/in", "m.example.com/nsx", "m.example.com:5000", "z"}
+	slices.Sort(prefixes)
+	for _, location := range []string{"a", "a/b", "a/b/c", "m.example.com", "m.example.com/ns", "m.example.com/n", "m.example.com/nsx", "m", "", "zz", "a.b", "a-b"} {
+		c := &Checker{prefixes: prefixes}
+		want := false
+		for _, p := range prefixes {
+			want = want || location != "" && strings.HasPrefix(p, location+"/")
+		}
+		if got := c.nestedInside(location); got != want {
+			t.Errorf("nestedInside(%q) = %v, want %v", location, got, want)
 		}
 	}
 }

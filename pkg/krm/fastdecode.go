@@ -56,8 +56,11 @@ func (d *stringsDecoder) read(w *resourcelist.StringWalker, it *resourcelist.Ite
 	if field == nil {
 		return nil // not a kind that Strings reads
 	}
-	*d = stringsDecoder{kind: k, field: field, strs: strs, entries: d.entries[:0], mirrors: d.mirrors[:0]}
-	size, ok := w.Walk(it, d.visit)
+	*d = stringsDecoder{kind: k, field: field, strs: strs, entries: d.entries[:0], mirrors: d.mirrors[:0], visitFn: d.visitFn}
+	if d.visitFn == nil {
+		d.visitFn = d.visit // bound to d, which read resets in place
+	}
+	size, ok := w.Walk(it, d.visitFn)
 	if !ok || !d.done() {
 		return nil
 	}
@@ -232,6 +235,9 @@ type stringsDecoder struct {
 	// mirrors.
 	entries []scratchEntry
 	mirrors []string
+	// visitFn is d.visit, made once: a method value made for each item
+	// is an allocation each.
+	visitFn func([]resourcelist.Step, []byte) bool
 }
 
 // scratchEntry is an entry being read: its mirrors are mirrors[from:to]

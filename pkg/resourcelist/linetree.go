@@ -307,31 +307,30 @@ var words = func() map[string]string {
 // ShortTag gives), without its cost for the common case (see
 // plainLooksString).
 func plainTag(n *yaml.Node) string {
-	if v := n.Value; v != "" && plainLooksString(v[0], len(v)) {
+	if plainLooksString(n.Value) {
 		return "!!str"
 	}
 	return n.ShortTag()
 }
 
-// plainLooksString reports whether a plain scalar of n bytes that starts
-// with first resolves to a string by those two alone. It follows
-// go.yaml.in/yaml/v3's resolve: text that starts with a letter is a
-// string unless it is in its table (resolveMap), whose words that start
-// with a letter are true, false and null, three spellings each, and start
-// with one of "yYnNtTfFoO" (the letters its resolveTable sends to the
-// table), five bytes at most. false means: ask ShortTag.
-func plainLooksString(first byte, n int) bool {
-	if !(first >= 'a' && first <= 'z' || first >= 'A' && first <= 'Z') {
+// plainLooksString reports whether a plain scalar resolves to a string by
+// a look at it alone. It follows go.yaml.in/yaml/v3's resolve: text that
+// starts with a letter is a string unless it is a word of its table
+// (resolveMap), whose words that start with a letter are true, false and
+// null, three spellings each. false means: ask ShortTag.
+func plainLooksString[T string | []byte](v T) bool {
+	if len(v) == 0 {
 		return false
 	}
-	return n > 5 || !tableLetter[first]
-}
-
-// tableLetter marks the letters that yaml.v3's resolveTable sends to its
-// table of words.
-var tableLetter = func() (t [256]bool) {
-	for _, c := range []byte("yYnNtTfFoO") {
-		t[c] = true
+	if c := v[0]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+		return false
 	}
-	return t
-}()
+	if len(v) > len("false") {
+		return true
+	}
+	switch string(v) {
+	case "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL":
+		return false
+	}
+	return true
+}

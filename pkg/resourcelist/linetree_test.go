@@ -329,7 +329,7 @@ func TestPlainLooksString(t *testing.T) {
 		for _, rest := range rests {
 			for _, v := range []string{string([]byte{byte(c)}) + rest, string([]byte{byte(c)}) + strings.ToUpper(rest)} {
 				checked++
-				if !plainLooksString(v[0], len(v)) {
+				if !plainLooksString(v) {
 					continue
 				}
 				said++
@@ -340,8 +340,8 @@ func TestPlainLooksString(t *testing.T) {
 			}
 		}
 	}
-	for _, v := range []string{"trueish", "NeverContactSource", "team-25/app-25.yaml", "openshift"} {
-		if !plainLooksString(v[0], len(v)) {
+	for _, v := range []string{"trueish", "NeverContactSource", "team-25/app-25.yaml", "openshift", "name", "no", "on", "yes", "Off", "y", "tru", "nul"} {
+		if !plainLooksString(v) {
 			t.Errorf("plainLooksString(%q) is false", v)
 		}
 	}

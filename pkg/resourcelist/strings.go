@@ -145,7 +145,7 @@ func isString(v []byte, kind valueKind) bool {
 	if len(v) == 0 {
 		return false
 	}
-	if plainLooksString(v[0], len(v)) {
+	if plainLooksString(v) {
 		return true
 	}
 	n := yaml.Node{Kind: yaml.ScalarNode, Value: string(v)}
