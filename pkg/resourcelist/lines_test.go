@@ -10,7 +10,8 @@ import (
 )
 
 // linesInput is n bytes of lines of drawn lengths, some longer than a
-// block, the last one without a line break when open.
+// block, the last one without a line break when open; a few lines hold a
+// byte that is not printable ASCII (see clean).
 func linesInput(r *rand.Rand, n int, open bool) []byte {
 	b := make([]byte, 0, n)
 	for len(b) < n {
@@ -20,6 +21,9 @@ func linesInput(r *rand.Rand, n int, open bool) []byte {
 		}
 		for range min(k, n-len(b)-1) {
 			b = append(b, 'a'+byte(r.IntN(26)))
+		}
+		if r.IntN(3000) == 0 && len(b) > 0 && b[len(b)-1] != '\n' {
+			b[len(b)-1] = "\t\r\x7f\xc3\x01"[r.IntN(5)]
 		}
 		b = append(b, '\n')
 	}
@@ -31,7 +35,8 @@ func linesInput(r *rand.Rand, n int, open bool) []byte {
 
 // TestLineReader holds lineReader to bytes.SplitAfter on inputs around the
 // block's size, read whole, a byte at a time and half a buffer at a time
-// (as from a pipe), and rest, after any line, to what is left.
+// (as from a pipe), and rest, after any line, to what is left; a line it
+// says is clean is printable, without a tab.
 func TestLineReader(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(11, 12))
@@ -41,6 +46,12 @@ func TestLineReader(t *testing.T) {
 		"half":  func(b []byte) io.Reader { return iotest.HalfReader(bytes.NewReader(b)) },
 		"byte":  func(b []byte) io.Reader { return iotest.OneByteReader(bytes.NewReader(b)) },
 	}
+	cleanLines := 0
+	defer func() {
+		if cleanLines == 0 {
+			t.Error("no line was said clean")
+		}
+	}()
 	for _, n := range sizes {
 		for _, open := range []bool{false, true} {
 			in := linesInput(r, n, open)
@@ -69,6 +80,12 @@ func TestLineReader(t *testing.T) {
 					}
 					if len(b) == 0 {
 						break
+					}
+					if l.clean {
+						cleanLines++
+						if ok, why, tab := printable(bytes.TrimSuffix(b, []byte("\n"))); !ok || tab {
+							t.Fatalf("%d bytes, %s: line %d is said clean: %q, %v", n, name, len(got), why, tab)
+						}
 					}
 					got = append(got, bytes.Clone(b))
 				}
@@ -123,5 +140,45 @@ func TestLineReaderError(t *testing.T) {
 	rest, err := io.ReadAll(l.rest())
 	if !errors.Is(err, boom) || !bytes.HasSuffix(in, rest) || len(rest) == 0 {
 		t.Fatalf("rest: %d bytes and %v; want the input's last bytes, then boom", len(rest), err)
+	}
+}
+
+// TestClean: clean's eight bytes at a time say what cleanByte says of
+// each byte: every byte value at every place of a block of twenty, among
+// clean bytes, and random blocks.
+func TestClean(t *testing.T) {
+	t.Parallel()
+	all := func(b []byte) bool {
+		for _, c := range b {
+			if !cleanByte(c) {
+				return false
+			}
+		}
+		return true
+	}
+	b := []byte("abc: d\n  - e f\n~ !xy")
+	for at := range b {
+		for c := 0; c < 256; c++ {
+			x := bytes.Clone(b)
+			x[at] = byte(c)
+			for _, from := range []int{0, 1, 3} {
+				if got, want := clean(x[from:]), all(x[from:]); got != want {
+					t.Fatalf("clean(%q) = %v, want %v", x[from:], got, want)
+				}
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 5000 {
+		x := make([]byte, r.IntN(100))
+		for i := range x {
+			x[i] = byte(0x20 + r.IntN(0x5f))
+			if r.IntN(40) == 0 {
+				x[i] = byte(r.IntN(256))
+			}
+		}
+		if got, want := clean(x), all(x); got != want {
+			t.Fatalf("clean(%q) = %v, want %v", x, got, want)
+		}
 	}
 }

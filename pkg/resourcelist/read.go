@@ -165,7 +165,10 @@ func (r *reader) line(b []byte) {
 		return
 	}
 	text := b[:len(b)-1]
-	ok, why, tab := printable(text)
+	ok, why, tab := true, "", false
+	if !r.lines.clean { // else printable, without a tab, as its block is
+		ok, why, tab = printable(text)
+	}
 	if !ok {
 		r.fallback(why)
 		return
