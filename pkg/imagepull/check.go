@@ -132,9 +132,10 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 		return v, nil
 	}
 	// The verdict of one [[registry]] and kind of pull holds for every
-	// image under it when no registry is nested inside the locations the
-	// pull tries (see uniform): the lookups then give the same registry,
-	// mirrors and blocks whatever the rest of the name.
+	// image below its prefix when no registry is nested inside the
+	// locations the pull tries (see registryState and shared): the lookups
+	// then give the same registry, mirrors and blocks whatever the rest of
+	// the name.
 	var slot *atomic.Pointer[Verdict]
 	explainIt := func() (*explain.Explanation, error) { return explain.Brief(c.p, image) }
 	if ref, err := explain.ParseRef(image); err == nil {
@@ -199,7 +200,8 @@ func (c *Checker) known(image string) (t *Verdict, name string, byDigest, ok boo
 	// A reference plainly of the grammar's simple forms is read without
 	// its regular expressions: the registry's verdict holds as in Check,
 	// and where the registry's locations are plain too, it is worked out
-	// without a reference (registryVerdictBelow).
+	// without a reference (explainBelow). Not from a name that is all
+	// the prefix matches: a location without a path would take no rest.
 	byDigest, ok = plainForm(image, name)
 	if !ok || !c.shared(i, reg, name) {
 		return nil, "", false, false

@@ -85,14 +85,14 @@ func (c *Checker) nestedInside(location string) bool {
 		return false
 	}
 	// The first prefix not before location + "/", without making it.
-	i, _ := slices.BinarySearchFunc(c.prefixes, location, compareBelow)
-	return i < len(c.prefixes) && below(c.prefixes[i], location)
+	i, _ := slices.BinarySearchFunc(c.prefixes, location, compareInside)
+	return i < len(c.prefixes) && inside(c.prefixes[i], location)
 }
 
-// compareBelow compares p with location + "/" as strings.Compare would;
-// the prefixes below location compare as equal.
-func compareBelow(p, location string) int {
-	if below(p, location) {
+// compareInside compares p with location + "/" as strings.Compare would;
+// the prefixes inside location compare as equal.
+func compareInside(p, location string) int {
+	if inside(p, location) {
 		return 0
 	}
 	n := min(len(p), len(location))
@@ -105,8 +105,8 @@ func compareBelow(p, location string) int {
 	return 1
 }
 
-// below reports whether p is location, '/' and more.
-func below(p, location string) bool {
+// inside reports whether p is location, '/' and more.
+func inside(p, location string) bool {
 	return len(p) > len(location) && p[len(location)] == '/' && strings.HasPrefix(p, location)
 }
 

@@ -53,27 +53,18 @@ func TestLimitMemory(t *testing.T) {
 // roomyPercent beside the cap, below it at the GOGC it had; undo puts
 // both back. Not parallel: the settings are the process's.
 func TestLimitMemoryRoomy(t *testing.T) {
-	_, gogc := os.LookupEnv("GOGC")
-	_, gomemlimit := os.LookupEnv("GOMEMLIMIT")
-	if gogc || gomemlimit {
-		t.Skip("GOGC or GOMEMLIMIT is set, and limitMemory leaves them alone")
-	}
-	percent, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
-	debug.SetGCPercent(percent)
+	percent, limit := collectorSettings(t)
 	for _, tt := range []struct {
 		input int64
 		want  int
 	}{{roomyInput, percent}, {roomyInput + 1, roomyPercent}} {
 		undo := limitMemory(tt.input)
-		got := debug.SetGCPercent(-1)
-		debug.SetGCPercent(got)
+		got, _ := collectorSettings(t)
 		undo()
 		if got != tt.want {
 			t.Errorf("after %d bytes of input GOGC is %d, want %d", tt.input, got, tt.want)
 		}
-		afterPercent, afterLimit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
-		debug.SetGCPercent(afterPercent)
-		if afterPercent != percent || afterLimit != limit {
+		if afterPercent, afterLimit := collectorSettings(t); afterPercent != percent || afterLimit != limit {
 			t.Errorf("after the undo GOGC %d, limit %d; want %d and %d", afterPercent, afterLimit, percent, limit)
 		}
 	}
@@ -82,24 +73,30 @@ func TestLimitMemoryRoomy(t *testing.T) {
 // TestFewerCollections: GOGC 400 under a 64 MiB cap, and the undo, once or
 // twice, puts both back. Not parallel: the settings are the process's.
 func TestFewerCollections(t *testing.T) {
-	_, gogc := os.LookupEnv("GOGC")
-	_, gomemlimit := os.LookupEnv("GOMEMLIMIT")
-	if gogc || gomemlimit {
-		t.Skip("GOGC or GOMEMLIMIT is set, and fewerCollections leaves them alone")
-	}
-	percent, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
-	debug.SetGCPercent(percent)
+	percent, limit := collectorSettings(t)
 	undo := fewerCollections()
-	gotPercent, gotLimit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
-	debug.SetGCPercent(gotPercent)
+	gotPercent, gotLimit := collectorSettings(t)
 	undo()
 	undo()
 	if gotPercent != 400 || gotLimit != 64<<20 {
 		t.Errorf("GOGC %d, limit %d; want 400 and 64 MiB", gotPercent, gotLimit)
 	}
-	afterPercent, afterLimit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1)
-	debug.SetGCPercent(afterPercent)
-	if afterPercent != percent || afterLimit != limit {
+	if afterPercent, afterLimit := collectorSettings(t); afterPercent != percent || afterLimit != limit {
 		t.Errorf("after the undo GOGC %d, limit %d; want %d and %d", afterPercent, afterLimit, percent, limit)
 	}
+}
+
+// collectorSettings returns GOGC and the memory limit as they are, and
+// skips the test where the environment sets either: limitMemory and
+// fewerCollections then leave them alone.
+func collectorSettings(t *testing.T) (percent int, limit int64) {
+	t.Helper()
+	for _, v := range []string{"GOGC", "GOMEMLIMIT"} {
+		if _, set := os.LookupEnv(v); set {
+			t.Skipf("%s is set, and the run leaves the collector's settings alone", v)
+		}
+	}
+	percent = debug.SetGCPercent(-1)
+	debug.SetGCPercent(percent)
+	return percent, debug.SetMemoryLimit(-1)
 }
