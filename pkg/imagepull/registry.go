@@ -167,15 +167,17 @@ func triedFor(reg *sysregistriesv2.Registry, m sysregistriesv2.Endpoint, byDiges
 // plainLocation reports whether a location with "/" and plain path
 // components after it parses as a name as it reads (ParseNamed takes it):
 // a host that the parse leaves as it is (with a '.' or a port, or
-// localhost; not Docker Hub's), of plain lower-case labels and an
-// optional port, and plain path components (see plainName).
+// localhost), of plain lower-case labels and an optional port, and plain
+// path components (see plainName). It follows docker/reference's
+// splitDockerDomain: index.docker.io becomes docker.io, and a name of
+// docker.io with one path component gains "library/", so docker.io needs
+// a path of its own.
 func plainLocation(location string) bool {
 	host, path, hasPath := strings.Cut(location, "/")
-	hostName, _, _ := strings.Cut(host, ":")
 	switch {
 	case !strings.ContainsAny(host, ".:") && host != "localhost":
 		return false
-	case hostName == "docker.io" || hostName == "index.docker.io" || hostName == "registry-1.docker.io":
+	case host == "index.docker.io", host == "docker.io" && !hasPath:
 		return false
 	case !hasPath:
 		return plainName(location + "/x")

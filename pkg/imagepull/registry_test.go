@@ -24,7 +24,7 @@ func randomCheckers(t *testing.T, n int) (checkers []*Checker, images [][]string
 	r := rand.New(rand.NewPCG(14, 3))
 	sources := []string{"quay.io", "quay.io/ns", "quay.io/ns/repo", "reg.example.com:5000", "reg.example.com:5000/team", "localhost:5000/a",
 		"docker.io/org", "*.example.org", "registry.example.net/x/y"}
-	mirrors := []string{"m1.example.com", "m1.example.com/x", "m1.example.com:5000/y", "m2.example.com/deep/er", "docker.io/mirrors",
+	mirrors := []string{"m1.example.com", "m1.example.com/x", "m1.example.com:5000/y", "m2.example.com/deep/er", "docker.io/mirrors", "docker.io/a/b",
 		"Mirror.example.com/up", "m3.example.com/a_b", "m1.example.com/x/inner", "localhost:5001"}
 	blocks := []string{"m1.example.com", "m1.example.com/x", "m2.example.com", "m1.example.com:5000", "m1.example.com/x/inner", "m3.example.com/a_b"}
 	pick := func(pool []string, most int) []string {
@@ -76,8 +76,8 @@ func randomCheckers(t *testing.T, n int) (checkers []*Checker, images [][]string
 
 // handConfs are registries.conf files in forms the renderer does not
 // write, which containers/image loads: the old mirror-by-digest-only,
-// mirrors without pull-from-mirror, locations that are not plain, a
-// blocked mirror.
+// mirrors without pull-from-mirror, locations that are not plain (among
+// them Docker Hub's, which the parse rewrites), a blocked mirror.
 var handConfs = []string{`
 [[registry]]
 prefix = "quay.io/ns"
@@ -112,6 +112,18 @@ location = "docker.io"
 [[registry.mirror]]
 location = "m1.example.com/ns"
 pull-from-mirror = "digest-only"
+`, `
+[[registry]]
+prefix = "quay.io/ns"
+location = "quay.io/ns"
+[[registry.mirror]]
+location = "index.docker.io/ns"
+[[registry.mirror]]
+location = "m1.example.com/ns"
+[[registry]]
+prefix = "index.docker.io"
+location = "index.docker.io"
+blocked = true
 `}
 
 // TestExplainBelowIsBriefRef: for every image whose registry's verdict is
