@@ -32,7 +32,7 @@ type lineReader struct {
 	ahead   bool       // the goroutine runs
 	blocks  chan block // read, in order; never full (see fill)
 	free    chan block // buffers, and room for their ends
-	buffers int        // given to free so far
+	buffers int        // the goroutine's buffers, besides the first block's
 	taken   int        // blocks taken
 	stop    chan struct{}
 	stopped chan struct{}
@@ -50,11 +50,20 @@ type block struct {
 // a block, the goroutine gets another buffer, up to maxAhead: when both
 // cores are busy, the goroutine reads little at a time, and the scan of a
 // large list waited for it 20 to 70 times (5 to 30 ms in all) with two.
+// Past largeAfter blocks (16 MiB, twice the 10,000-item lists, whose peak
+// memory counts) the buffers that come back are replaced by ones of
+// largeBlockSize, with maxAheadLarge of them ahead at most: from a pipe, a read of
+// 128 KiB woke the writer each time it had filled the pipe, and at
+// 100,000 items the writer's CPU went from 84 to 61 ms, mirrorset's from
+// 1.91 to 1.81 s, with blocks of a MiB (medians of ten runs).
 const (
-	blockSize   = 128 << 10
-	aheadBlocks = 2
-	maxAhead    = 8
-	moreAfter   = 64
+	blockSize      = 128 << 10
+	aheadBlocks    = 2
+	maxAhead       = 8
+	moreAfter      = 64
+	largeBlockSize = 1 << 20
+	largeAfter     = 128
+	maxAheadLarge  = 3
 )
 
 func newLineReader(in io.Reader) *lineReader { return &lineReader{in: in} }
@@ -115,11 +124,22 @@ func (l *lineReader) next() {
 		}
 		return
 	}
-	l.free <- block{b: l.buf[:cap(l.buf)], ends: l.ends[:0]}
+	size, most := blockSize, maxAhead
+	if l.taken >= largeAfter {
+		size, most = largeBlockSize, maxAheadLarge
+	}
+	switch {
+	case cap(l.buf) == size:
+		l.free <- block{b: l.buf[:cap(l.buf)], ends: l.ends[:0]}
+	case l.buffers > most:
+		l.buffers-- // fewer, larger buffers from here
+	default:
+		l.free <- block{b: make([]byte, size), ends: l.ends[:0]}
+	}
 	l.taken++
-	if len(l.blocks) == 0 && l.taken > moreAfter && l.buffers < maxAhead {
+	if len(l.blocks) == 0 && l.taken > moreAfter && l.buffers < most {
 		l.buffers++
-		l.free <- block{b: make([]byte, blockSize)}
+		l.free <- block{b: make([]byte, size)}
 	}
 	b := <-l.blocks
 	l.buf, l.cur, l.err = b.b, b.b, b.err

@@ -40,7 +40,8 @@ func linesInput(r *rand.Rand, n int, open bool) []byte {
 func TestLineReader(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(11, 12))
-	sizes := []int{0, 1, 100, blockSize - 1, blockSize, blockSize + 1, 2*blockSize + 3, 5*blockSize + 17, (moreAfter+12)*blockSize + 9}
+	sizes := []int{0, 1, 100, blockSize - 1, blockSize, blockSize + 1, 2*blockSize + 3, 5*blockSize + 17, (moreAfter+12)*blockSize + 9,
+		largeAfter*blockSize + 5*largeBlockSize + 11}
 	readers := map[string]func([]byte) io.Reader{
 		"whole": func(b []byte) io.Reader { return bytes.NewReader(b) },
 		"half":  func(b []byte) io.Reader { return iotest.HalfReader(bytes.NewReader(b)) },
@@ -102,6 +103,35 @@ func TestLineReader(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestLineReaderLargeBlocks: past largeAfter blocks the lines come from
+// blocks of largeBlockSize, and are the input's lines still.
+func TestLineReaderLargeBlocks(t *testing.T) {
+	t.Parallel()
+	in := linesInput(rand.New(rand.NewPCG(15, 16)), largeAfter*blockSize+5*largeBlockSize+11, false)
+	l := newLineReader(bytes.NewReader(in))
+	var got []byte
+	large := 0
+	for {
+		b, err := l.line()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) == 0 {
+			break
+		}
+		got = append(got, b...)
+		if cap(l.buf) == largeBlockSize {
+			large++
+		}
+	}
+	if !bytes.Equal(got, in) {
+		t.Fatal("the lines are not the input")
+	}
+	if large == 0 {
+		t.Errorf("no line came from a block of %d bytes", largeBlockSize)
 	}
 }
 
