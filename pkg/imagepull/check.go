@@ -128,6 +128,12 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 		v.Image, v.Ref = image, plainRefString(image, name, byDigest)
 		return &v, nil
 	}
+	return c.worked(image)
+}
+
+// worked is Check's verdict on an image that known has none for: kept
+// from an earlier call, the registry's, or worked out and kept.
+func (c *Checker) worked(image string) (*Verdict, error) {
 	if v, ok := c.cache.load(image); ok {
 		return v, nil
 	}
@@ -140,13 +146,15 @@ func (c *Checker) Check(image string) (*Verdict, error) {
 	explainIt := func() (*explain.Explanation, error) { return explain.Brief(c.p, image) }
 	if ref, err := explain.ParseRef(image); err == nil {
 		explainIt = func() (*explain.Explanation, error) { return explain.BriefRef(c.p, ref) }
-		if i, reg, ok := c.p.RegistryAt(ref.Name()); ok && reg != nil && c.shared(i, reg, ref.Name()) {
-			_, byDigest := ref.(reference.Canonical)
-			slot = c.registryVerdict(i, byDigest)
-			if t := slot.Load(); t != nil {
-				v := *t
-				v.Image, v.Ref = image, ref.String()
-				return c.store(image, &v, nil), nil
+		if i, reg, ok := c.p.RegistryAt(ref.Name()); ok && reg != nil {
+			if shared, _ := c.shared(i, reg, ref.Name()); shared {
+				_, byDigest := ref.(reference.Canonical)
+				slot = c.registryVerdict(i, byDigest)
+				if t := slot.Load(); t != nil {
+					v := *t
+					v.Image, v.Ref = image, ref.String()
+					return c.store(image, &v, nil), nil
+				}
 			}
 		}
 	}
@@ -168,7 +176,7 @@ func (c *Checker) Status(image string) (Status, error) {
 	case ok:
 		return t.Status, nil
 	}
-	v, err := c.Check(image)
+	v, err := c.worked(image)
 	if err != nil {
 		return "", err
 	}
@@ -179,7 +187,7 @@ func (c *Checker) Status(image string) (Status, error) {
 // false when there is none yet: t nil when no [[registry]] applies, else
 // the verdict of its registry and kind of pull (Image and Ref another
 // image's), the image being plainly of the reference grammar's simple
-// forms (see plainRef) with the repository name and kind of pull given.
+// forms (see plainForm) with the repository name and kind of pull given.
 func (c *Checker) known(image string) (t *Verdict, name string, byDigest, ok bool) {
 	name, ok = ExplicitName(image)
 	if !ok {
@@ -203,13 +211,16 @@ func (c *Checker) known(image string) (t *Verdict, name string, byDigest, ok boo
 	// without a reference (explainBelow). Not from a name that is all
 	// the prefix matches: a location without a path would take no rest.
 	byDigest, ok = plainForm(image, name)
-	if !ok || !c.shared(i, reg, name) {
+	if !ok {
+		return nil, "", false, false
+	}
+	shared, rest := c.shared(i, reg, name)
+	if !shared {
 		return nil, "", false, false
 	}
 	slot := c.registryVerdict(i, byDigest)
 	if t = slot.Load(); t == nil {
-		st := c.registryState(i, reg)
-		if !st.plain || len(name) == registriesconf.MatchEnd(name, reg.Prefix) {
+		if !rest || !c.registryState(i, reg).plain {
 			return nil, "", false, false
 		}
 		v, err := c.verdict("", func() (*explain.Explanation, error) { return c.explainBelow(reg, byDigest), nil })
@@ -380,21 +391,13 @@ func ExplicitName(image string) (string, bool) {
 	return name, true
 }
 
-// plainRef reads image, whose repository as written is name (see
+// plainForm reads image, whose repository as written is name (see
 // ExplicitName), when it is in a plain subset of the reference grammar of
 // containers/image's docker/reference: a lower-case host with an optional
 // port, path components of lower-case letters and digits joined by one
-// '.', '_' or '-', and a tag or a sha256 digest or neither. It returns the
-// reference as ParseRef spells it (":latest" added) and whether it is by
-// digest; ok is false for anything else, which the full parse reads.
-func plainRef(image, name string) (ref string, byDigest, ok bool) {
-	if byDigest, ok = plainForm(image, name); !ok {
-		return "", false, false
-	}
-	return plainRefString(image, name, byDigest), byDigest, true
-}
-
-// plainForm is plainRef without the reference spelled out.
+// '.', '_' or '-', and a tag or a sha256 digest or neither. It says
+// whether it is by digest; ok is false for anything else, which the full
+// parse reads. plainRefString spells the reference out.
 func plainForm(image, name string) (byDigest, ok bool) {
 	if len(name) > reference.NameTotalLengthMax || !plainName(name) {
 		return false, false
@@ -411,7 +414,8 @@ func plainForm(image, name string) (byDigest, ok bool) {
 	return false, false
 }
 
-// plainRefString spells out the reference of image, which plainForm read.
+// plainRefString spells out the reference of image, which plainForm read,
+// as ParseRef spells it (":latest" added).
 func plainRefString(image, name string, byDigest bool) string {
 	if !byDigest && len(image) == len(name) {
 		return name + ":latest"
@@ -420,7 +424,7 @@ func plainRefString(image, name string, byDigest bool) string {
 }
 
 // plainName reports whether name is host[:port]/component[/component...]
-// in the plain subset that plainRef describes.
+// in the plain subset that plainForm describes.
 func plainName(name string) bool {
 	slash := strings.IndexByte(name, '/')
 	if slash < 0 {

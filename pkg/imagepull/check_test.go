@@ -317,6 +317,15 @@ func messages(rs result.Results) string {
 	return b.String()
 }
 
+// plainRef is what Check reads of image without a parse: plainForm, and
+// the reference as plainRefString spells it.
+func plainRef(image, name string) (ref string, byDigest, ok bool) {
+	if byDigest, ok = plainForm(image, name); !ok {
+		return "", false, false
+	}
+	return plainRefString(image, name, byDigest), byDigest, true
+}
+
 // TestPlainRef: what plainRef reads, ParseRef reads the same (the same
 // reference, by digest or not), on references generated from the
 // characters and separators of the grammar; and it reads the plain forms.

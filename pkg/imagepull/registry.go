@@ -56,17 +56,18 @@ func (c *Checker) registryState(i int, reg *sysregistriesv2.Registry) *registryS
 }
 
 // shared reports whether the verdicts of the registry reg at position i
-// hold for name, which its prefix matches: name lies below the prefix,
-// the registry is uniform, and the name with its rest after any location
-// is no longer than a name may be (past that, containers/image's rewrite
-// of the reference fails for this name alone).
-func (c *Checker) shared(i int, reg *sysregistriesv2.Registry, name string) bool {
-	end := registriesconf.MatchEnd(name, reg.Prefix)
-	if end < 0 || end < len(name) && name[end] != '/' {
-		return false // not below (registriesconf.Below)
+// hold for name, which its prefix matches: name lies below the prefix
+// (registriesconf.Below), the registry is uniform, and the name with its
+// rest after any location is no longer than a name may be (past that,
+// containers/image's rewrite of the reference fails for this name alone).
+// rest says whether anything follows the prefix's match in name.
+func (c *Checker) shared(i int, reg *sysregistriesv2.Registry, name string) (ok, rest bool) {
+	end, below := registriesconf.Below(name, reg.Prefix)
+	if !below {
+		return false, false
 	}
 	st := c.registryState(i, reg)
-	return st.uniform && st.longest+len(name)-end <= reference.NameTotalLengthMax
+	return st.uniform && st.longest+len(name)-end <= reference.NameTotalLengthMax, end < len(name)
 }
 
 // registryVerdict is where the verdict of the [[registry]] at position i

@@ -149,7 +149,10 @@ func TestExplainBelowIsBriefRef(t *testing.T) {
 				continue
 			}
 			i, reg, _ := c.p.RegistryAt(ref.Name())
-			if reg == nil || !c.shared(i, reg, ref.Name()) || !c.registryState(i, reg).plain || registriesconf.MatchEnd(ref.Name(), reg.Prefix) == len(ref.Name()) {
+			if reg == nil {
+				continue
+			}
+			if shared, rest := c.shared(i, reg, ref.Name()); !shared || !rest || !c.registryState(i, reg).plain {
 				continue
 			}
 			want, err := explain.BriefRef(c.p, ref)

@@ -115,20 +115,16 @@ func (x *registryIndex) at(ref string) int {
 	return best
 }
 
-// Below reports whether ref, which prefix matches, is what the prefix
-// matches or lies below it: '/' follows the match, not a host's port.
-// containers/image appends what follows the match to each location it
-// pulls from (rewriteReference), so that below the match, which entries
-// apply to those locations is the same for every name.
-func Below(ref, prefix string) bool {
-	k := MatchEnd(ref, prefix)
-	return k >= 0 && (k == len(ref) || ref[k] == '/')
+// Below returns where in ref the match of prefix ends, as
+// containers/image's refMatchingPrefix finds it, and whether ref is what
+// the prefix matches or lies below it: '/' follows the match, not a host's
+// port. containers/image appends what follows the match to each location
+// it pulls from (rewriteReference), so that below the match, which
+// entries apply to those locations is the same for every name.
+func Below(ref, prefix string) (end int, below bool) {
+	end = matchingPrefix(ref, prefix)
+	return end, end >= 0 && (end == len(ref) || ref[end] == '/')
 }
-
-// MatchEnd returns where in ref the match of prefix ends, as
-// containers/image's refMatchingPrefix does (what follows goes after each
-// location), -1 when prefix does not match ref.
-func MatchEnd(ref, prefix string) int { return matchingPrefix(ref, prefix) }
 
 func terminator(c byte) bool { return c == ':' || c == '/' || c == '@' }
 

@@ -48,8 +48,9 @@ func TestBelow(t *testing.T) {
 		{"a.example.org:5000/x", "*.example.org", false},
 		{"b.a.example.org/x", "*.example.org", true},
 	} {
-		if got := Below(tt.ref, tt.prefix); got != tt.want {
-			t.Errorf("Below(%q, %q) = %v, want %v", tt.ref, tt.prefix, got, tt.want)
+		end, got := Below(tt.ref, tt.prefix)
+		if got != tt.want || end != matchingPrefix(tt.ref, tt.prefix) {
+			t.Errorf("Below(%q, %q) = %d, %v; want %d, %v", tt.ref, tt.prefix, end, got, matchingPrefix(tt.ref, tt.prefix), tt.want)
 		}
 	}
 }
