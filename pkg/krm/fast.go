@@ -302,7 +302,8 @@ const (
 )
 
 // afterRead is the room limitMemory leaves above what the read holds:
-// three quarters of the input's first 16 MiB, five quarters of the rest.
+// three quarters of the input's first roomyInput (16 MiB), five quarters
+// of the rest.
 // Past a few thousand items the work after the read (its garbage, and the
 // data each collection marks: the items' records, the mirror sets, the
 // image check's verdicts) grows with the input; with three quarters of
@@ -315,11 +316,10 @@ const (
 // Below 16 MiB it stays as it was, where the 10,000-item lists' peak is
 // what counts.
 func afterRead(inputBytes int64) int64 {
-	const first = 16 << 20
-	if inputBytes <= first {
+	if inputBytes <= roomyInput {
 		return inputBytes / 4 * 3
 	}
-	return first/4*3 + (inputBytes-first)/4*5
+	return roomyInput/4*3 + (inputBytes-roomyInput)/4*5
 }
 
 // commentsMove returns the index of an item whose comments the output could
