@@ -289,11 +289,9 @@ func limitMemory(inputBytes int64) (undo func()) {
 // Past roomyInput, limitMemory also lets the heap triple between
 // collections (GOGC roomyPercent): at GOGC 100 the collections after the
 // read came at twice what the last one left, each marking 40 to 70 MB,
-// well below the cap. On make bench's 100,000-item list (81 MiB) it runs
-// 8.22 G instructions in place of 8.71 to 8.74 G (GOMAXPROCS=1,
-// cachegrind), four collections in place of six, at a peak RSS of 140 to
-// 144 MiB in place of 132 to 138 MiB (five runs each). With no GOGC at
-// all (the cap alone) it ran 8.07 G, at 146 to 151 MiB. The
+// well below the cap. On make bench's 100,000-item list (81 MiB), from a
+// pipe, it takes 686 ms in place of 715 (CPU 1.16 s in place of 1.20) at a
+// peak RSS of 119.5 MiB in place of 111.4 (medians of seven runs). The
 // 10,000-item lists (8 MiB), whose peak is what counts there, keep GOGC
 // 100. A GOGC set by the user stays.
 const (
@@ -302,24 +300,18 @@ const (
 )
 
 // afterRead is the room limitMemory leaves above what the read holds:
-// three quarters of the input's first roomyInput (16 MiB), five quarters
-// of the rest.
+// three quarters of the input.
 // Past a few thousand items the work after the read (its garbage, and the
 // data each collection marks: the items' records, the mirror sets, the
-// image check's verdicts) grows with the input; with three quarters of
-// the input as room, the 100,000-item list took six collections after the
-// read, each marking 40 to 70 MB, a tenth of the run's CPU. With five
-// quarters past 16 MiB it runs 9.8 to 9.9 G instructions in place of 10.2
-// to 10.6 G (two runs each, GOMAXPROCS=1, cachegrind), at a peak RSS of
-// 135 to 144 MB in place of 117 MB (with the whole input as the rest's
-// room: 10.2 G, 129 to 135 MB).
-// Below 16 MiB it stays as it was, where the 10,000-item lists' peak is
-// what counts.
+// image check's verdicts) grows with the input. Five quarters of the input
+// past its first 16 MiB took the 100,000-item list (81 MiB) to a peak RSS
+// of 136 to 139 MiB in five collections; three quarters throughout, 119 to
+// 123 MiB in six, for 1 % more CPU (built as make builds, seven runs each
+// from a pipe and six from a file). The identity's peak there went down
+// from 8.1 GiB to 6.9 to 7.5 GiB as the machine got faster, and with it the
+// room that make bench's 0.02x leaves.
 func afterRead(inputBytes int64) int64 {
-	if inputBytes <= roomyInput {
-		return inputBytes / 4 * 3
-	}
-	return roomyInput/4*3 + (inputBytes-roomyInput)/4*5
+	return inputBytes / 4 * 3
 }
 
 // commentsMove returns the index of an item whose comments the output could
