@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
@@ -154,7 +155,7 @@ func readDocuments(data []byte) ([]*yaml.RNode, error) {
 		s = strings.ReplaceAll(s, "\r\n", "\n")
 	}
 	// Split where kio.ByteReader splits, and refuse what it refuses.
-	seps := documentSeparator.FindAllStringIndex(s, -1)
+	seps := documentSeparator().FindAllStringIndex(s, -1)
 	if len(seps) == 0 {
 		return readDocument(s)
 	}
@@ -192,7 +193,8 @@ func readDocuments(data []byte) ([]*yaml.RNode, error) {
 }
 
 // documentSeparator is kio.ByteReader's: a line that starts with ---.
-var documentSeparator = regexp.MustCompile(`\n---.*\n`)
+// Compiled on first use: the KRM function never reads files.
+var documentSeparator = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\n---.*\n`) })
 
 func readDocument(doc string) ([]*yaml.RNode, error) {
 	return (&kio.ByteReader{
