@@ -143,14 +143,17 @@ $(BIN)/argocd-cmp-server $(BIN)/argocd-cmp-client &: tools/build-argocd.sh \
 $(BIN)/docker: tools/docker
 	install -D -m 0755 $< $@
 podman-installed:
-	@command -v podman >/dev/null && command -v buildah >/dev/null && command -v runc >/dev/null || { \
-		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update && \
-		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y podman buildah runc; }
+	@command -v podman >/dev/null && command -v buildah >/dev/null && command -v runc >/dev/null || \
+		$(APT_INSTALL) podman buildah runc
 # pre-commit runs the hook of .pre-commit-hooks.yaml in examples/precommit_test.go.
 precommit:
-	@command -v pre-commit >/dev/null || { \
-		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update && \
-		$(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get install -y pre-commit; }
+	@command -v pre-commit >/dev/null || $(APT_INSTALL) pre-commit
+# APT_INSTALL installs Debian packages, one install at a time: apt-get holds
+# its locks for the whole update and install and fails at once on a lock
+# that another holds, and make -j2 tools runs the podman and pre-commit
+# installs side by side on a fresh machine.
+APT_INSTALL = $(if $(filter 0,$(shell id -u)),,sudo) flock /run/lock/mirrorset-apt.lock \
+	sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "$$@"' apt-install
 
 # ---- The container image: a static binary built on the host, copied FROM scratch.
 HOST_ARCH := $(shell go env GOARCH)
