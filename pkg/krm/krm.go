@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/mirrorset/mirrorset/pkg/config"
+	"github.com/mirrorset/mirrorset/pkg/hugeheap"
 	"github.com/mirrorset/mirrorset/pkg/inputlimit"
 	"github.com/mirrorset/mirrorset/pkg/resourcelist"
 	"github.com/mirrorset/mirrorset/pkg/result"
@@ -46,7 +47,14 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 	growPipe(stdin)
 	lr := lim.NewReader(stdin) // the size and line limits hold on both paths
 	pre := newPredecoder()
-	l, err := resourcelist.ReadEach(lr, pre.offer)
+	reserve := tune // the collector's settings are this run's to change
+	l, err := resourcelist.ReadEach(lr, func(it *resourcelist.Item) {
+		pre.offer(it)
+		if reserve && lr.N() >= reserveAfter {
+			reserve = false
+			hugeheap.Reserve(heapReserve)
+		}
+	})
 	read := pre.wait()
 	if lerr := lr.Err(); lerr != nil {
 		return refuse(stdout, stderr, readError(lerr))
