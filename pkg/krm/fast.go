@@ -231,7 +231,7 @@ func fewerCollections() (undo func()) {
 }
 
 // limitMemory caps the memory of the runtime at what it holds after the
-// read plus room for the rest (see afterRead; capFloor at least), for the
+// read plus room for the rest (see afterRead; 20 MiB at least), for the
 // rest of the run, and returns what undoes it. The work after the read
 // (transform's own data, the registries.conf rendering, the image check,
 // the objects written) makes garbage many times the input's size; with the
@@ -249,8 +249,10 @@ func fewerCollections() (undo func()) {
 // spooled: at 100,000 items (81 MiB) the peak RSS is about 120 MB with
 // three quarters of the input as room (112 MB with the heap in place of
 // the runtime's memory); half the input's size on top costs 10% more
-// time, all of it 20 MB more. At 10,000 items the floor decides (see
-// capFloor). A lower cap (the input limits' soft one, or GOMEMLIMIT) stays,
+// time, all of it 20 MB more. At 10,000 items the floor decides: the RSS
+// is 30 MB with 18 MiB and 32-33 MB with 22 MiB;
+// below 20 MiB the collector costs a third more time on the overlapping
+// list. A lower cap (the input limits' soft one, or GOMEMLIMIT) stays,
 // GOMEMLIMIT is left alone, and so are small inputs. The cap is soft: the
 // runtime lets the heap grow past it rather than spend more than half the
 // CPU on collecting.
@@ -268,7 +270,7 @@ func limitMemory(inputBytes int64) (undo func()) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	held := int64(ms.Sys - ms.HeapReleased) // what the runtime counts toward the cap
-	limit := max(held+afterRead(inputBytes), capFloor)
+	limit := max(held+afterRead(inputBytes), 20<<20)
 	old := debug.SetMemoryLimit(-1)
 	if limit >= old {
 		return func() {}
@@ -283,18 +285,6 @@ func limitMemory(inputBytes int64) (undo func()) {
 		debug.SetGCPercent(oldPercent)
 	}
 }
-
-// capFloor is the least cap limitMemory sets. It decides the peak RSS of
-// make bench's 10,000-item lists (8 MiB): the runtime holds what the cap
-// lets it. With the heap in huge pages past reserveAfter, the pages at
-// the top of the heap are 2 MiB, and a floor of 20 MiB took the peak from
-// 28.9 MiB to 31.0 on the default list and from 30.5 to 32.4 on the
-// overlapping one (medians of five); 18 MiB brings them back to 29.0 and
-// 30.9, at 14% more time on the overlapping list (271 ms in place of 239,
-// CPU 449 ms in place of 377; medians of 24) and about the same on the
-// default one (140 ms in place of 132). Without huge pages, a floor below
-// 20 MiB cost a third more time on the overlapping list.
-const capFloor = 18 << 20
 
 // Past roomyInput, limitMemory also lets the heap triple between
 // collections (GOGC roomyPercent): at GOGC 100 the collections after the
