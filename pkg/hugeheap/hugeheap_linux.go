@@ -21,7 +21,8 @@ import (
 // for a run that has shown it is large, and it changes the collector's
 // settings while it runs, so it is for the run that holds them. It does
 // nothing unless the kernel gives huge pages on request only: "always"
-// gives them to the heap already, "never" to nobody.
+// gives them to the heap already, "never" to nobody. It reports whether
+// it asked.
 //
 // The runtime stopped asking for huge pages because the kernel may compact
 // memory at the fault to make one (the "defrag" setting), which can stall a
@@ -30,9 +31,9 @@ import (
 // reserves trades the first for thousands of faults, and the second does
 // not arise: the pages the runtime gives back (64 KiB at a time) are split
 // out of their huge page.
-func Reserve(n int) {
+func Reserve(n int) (asked bool) {
 	if mode() != "madvise" {
-		return
+		return false
 	}
 	// No collection while the blocks are taken: each would find nothing to
 	// free, and under a memory limit the runtime would collect for each.
@@ -50,6 +51,7 @@ func Reserve(n int) {
 	debug.SetMemoryLimit(limit)
 	debug.SetGCPercent(percent)
 	debug.FreeOSMemory()
+	return true
 }
 
 // blockSize is the runtime's chunk of heap (pallocChunkBytes): the heap

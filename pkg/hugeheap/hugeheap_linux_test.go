@@ -23,10 +23,12 @@ func TestReserve(t *testing.T) {
 		if s := hugeShare(t, before); s != 0 {
 			t.Fatalf("%.0f%% of the heap has huge pages asked for before Reserve", 100*s)
 		}
-		Reserve(64 << 20)
+		asked := Reserve(64 << 20)
 		after := make([]byte, 8<<20)
 		s := hugeShare(t, after)
 		switch m := mode(); {
+		case asked != (m == "madvise"):
+			t.Fatalf("with transparent huge pages %q, Reserve says it asked: %v", m, asked)
 		case m != "madvise" && s != 0:
 			t.Fatalf("with transparent huge pages %q, Reserve asked for huge pages", m)
 		case m == "madvise" && s < 0.9:

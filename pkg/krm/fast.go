@@ -376,17 +376,21 @@ func commentsMove(l *resourcelist.List, p *plan, results result.Results) int {
 	return -1
 }
 
-// Once its input passes reserveAfter, a run reserves heapReserve bytes of
-// heap in huge pages (hugeheap.Reserve): the heap it fills from then on
+// Once its items pass reserveAfter bytes, a run reserves heapReserve bytes
+// of heap in huge pages (hugeheap.Reserve): the heap it fills from then on
 // takes a page fault for each 2 MiB in place of each 4 KiB. The reserve
-// costs a collection, 5 to 10 ms; on make bench's lists (alternate runs,
-// medians of 12 to 30) it saves more from 2,500 items (2 MiB) up: 69.5 ms
-// down to 61.6 at 2,500, 159 to 152 at 10,000, 1,079 to 827 at 100,000
-// from a pipe (CPU 1.81 s to 1.37), at 1 to 2 MiB more peak RSS. Below
-// reserveAfter a run does not call it: a small list's heap is a few MiB.
-// heapReserve is more than the heap of the largest input under the
-// default limits (64 MiB) takes; what is not used costs address space.
+// costs a collection, 5 to 10 ms. On make bench's 100,000-item list (81
+// MiB; alternate runs, medians of 16) it took the time from 1,083 ms to
+// 902 from a pipe (CPU 1.83 s to 1.52) and from 1,080 to 859 from a file,
+// the faults from 30,700 to 10,000, at 1 to 3 MiB more peak RSS. From the
+// first MiB on, it took 2,500 items from 73.2 ms to 68.7 and 10,000 from
+// 137 to 134, but the 10,000-item lists' peak RSS up by 1.5 to 2 MiB, where
+// make bench's ratio has the least room; from the first 512 KiB, 1,000
+// items took longer (58.5 ms to 64.8). From 16 MiB on, the 100,000-item
+// list is as fast as from the first MiB, in that noise. heapReserve is
+// more than the heap of the largest input under the default limits (64
+// MiB) takes; what is not used costs address space.
 const (
-	reserveAfter = 1 << 20
+	reserveAfter = 16 << 20
 	heapReserve  = 256 << 20
 )

@@ -47,12 +47,18 @@ func Run(stdin io.Reader, stdout, stderr io.Writer) int {
 	growPipe(stdin)
 	lr := lim.NewReader(stdin) // the size and line limits hold on both paths
 	pre := newPredecoder()
-	reserve := tune // the collector's settings are this run's to change
+	// The items' bytes count, not lr.N(): the input is read ahead on
+	// another goroutine.
+	reserve, itemBytes := tune, 0 // the collector's settings are this run's to change
 	l, err := resourcelist.ReadEach(lr, func(it *resourcelist.Item) {
 		pre.offer(it)
-		if reserve && lr.N() >= reserveAfter {
-			reserve = false
-			hugeheap.Reserve(heapReserve)
+		if reserve {
+			if itemBytes += len(it.Raw()); itemBytes >= reserveAfter {
+				reserve = false
+				if hugeheap.Reserve(heapReserve) {
+					debugf(stderr, "heap: %d MiB reserved in huge pages after %d items", heapReserve>>20, it.Index+1)
+				}
+			}
 		}
 	})
 	read := pre.wait()
