@@ -26,11 +26,10 @@ import (
 //
 // The runtime stopped asking for huge pages because the kernel may compact
 // memory at the fault to make one (the "defrag" setting), which can stall a
-// long-lived server; and because memory held in huge pages that are mostly
-// free is memory used. A run that ends within seconds and fills what it
-// reserves trades the first for thousands of faults, and the second does
-// not arise: the pages the runtime gives back (64 KiB at a time) are split
-// out of their huge page.
+// long-lived server; and because a huge page that is mostly free is memory
+// used all the same, which the runtime's accounting does not see. A run
+// that ends within seconds trades the first for thousands of faults, and
+// pays the second in a few MiB of its peak.
 func Reserve(n int) (asked bool) {
 	if mode() != "madvise" {
 		return false

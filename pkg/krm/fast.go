@@ -379,17 +379,18 @@ func commentsMove(l *resourcelist.List, p *plan, results result.Results) int {
 // Once its items pass reserveAfter bytes, a run reserves heapReserve bytes
 // of heap in huge pages (hugeheap.Reserve): the heap it fills from then on
 // takes a page fault for each 2 MiB in place of each 4 KiB. The reserve
-// costs a collection, 5 to 10 ms. On make bench's 100,000-item list (81
-// MiB; alternate runs, medians of 16) it took the time from 1,083 ms to
-// 902 from a pipe (CPU 1.83 s to 1.52) and from 1,080 to 859 from a file,
-// the faults from 30,700 to 10,000, at 1 to 3 MiB more peak RSS. From the
-// first MiB on, it took 2,500 items from 73.2 ms to 68.7 and 10,000 from
-// 137 to 134, but the 10,000-item lists' peak RSS up by 1.5 to 2 MiB, where
-// make bench's ratio has the least room; from the first 512 KiB, 1,000
-// items took longer (58.5 ms to 64.8). From 16 MiB on, the 100,000-item
-// list is as fast as from the first MiB, in that noise. heapReserve is
-// more than the heap of the largest input under the default limits (64
-// MiB) takes; what is not used costs address space.
+// costs a collection, 5 to 10 ms. On make bench's 100,000-item list (81 MiB;
+// alternate runs, medians of 16) it took the time from 1,083 ms to 902 from
+// a pipe (CPU 1.83 s to 1.52) and from 1,080 to 859 from a file, the faults
+// from 30,700 to 10,000, at 5 to 9 MiB more peak RSS (median and highest of
+// eight runs from a pipe: 126 and 143 MiB against 119 and 134). From the
+// first MiB on, it took 2,500 items from 73.2 ms to 68.7 and 10,000 from 137
+// to 134, but the 10,000-item lists' peak RSS up by 1.5 to 2 MiB, where make
+// bench's ratio has the least room; from the first 512 KiB, 1,000 items took
+// longer (58.5 ms to 64.8). From 16 MiB on, the 100,000-item list is as fast
+// as from the first MiB, in that noise. heapReserve is more than the heap of
+// the largest input under the default limits (64 MiB) takes; what is not
+// used costs address space.
 const (
 	reserveAfter = 16 << 20
 	heapReserve  = 256 << 20
